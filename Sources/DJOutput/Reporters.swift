@@ -1,0 +1,168 @@
+import DJRules
+import Foundation
+
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, json, sarif, github
+}
+
+/// Turns diagnostics into one of the output formats. Paths are shown relative to `baseDirectory`
+/// when they are inside it.
+public struct Reporter: Sendable {
+    public var format: OutputFormat
+    public var baseDirectory: String
+    public var colour: Bool
+    public var toolVersion: String
+
+    public init(format: OutputFormat, baseDirectory: String = FileManager.default.currentDirectoryPath,
+                colour: Bool = false, toolVersion: String) {
+        self.format = format
+        self.baseDirectory = baseDirectory
+        self.colour = colour
+        self.toolVersion = toolVersion
+    }
+
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        switch format {
+        case .text: text(diagnostics)
+        case .json: json(diagnostics)
+        case .sarif: sarif(diagnostics)
+        case .github: github(diagnostics)
+        }
+    }
+
+    public func displayPath(_ path: String) -> String {
+        let base = baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
+    public static func summary(_ diagnostics: [Diagnostic]) -> [Severity: Int] {
+        var counts: [Severity: Int] = [.error: 0, .warning: 0, .info: 0]
+        for diagnostic in diagnostics { counts[diagnostic.severity, default: 0] += 1 }
+        return counts
+    }
+
+    // MARK: text
+
+    func text(_ diagnostics: [Diagnostic]) -> String {
+        var out = ""
+        for d in diagnostics {
+            let severity = colour ? paint(d.severity) : d.severity.rawValue
+            out += "\(displayPath(d.file)):\(d.line):\(d.column): \(severity)[\(d.code)]: \(d.message)\n"
+            for hint in d.hints { out += "    hint: \(hint)\n" }
+        }
+        return out
+    }
+
+    func paint(_ severity: Severity) -> String {
+        let code = switch severity {
+        case .error: "1;31"
+        case .warning: "1;33"
+        case .info: "1;36"
+        }
+        return "\u{1B}[\(code)m\(severity.rawValue)\u{1B}[0m"
+    }
+
+    /// "2 errors, 1 warning, 0 infos" style line for stderr.
+    public static func summaryLine(_ diagnostics: [Diagnostic]) -> String {
+        let counts = summary(diagnostics)
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        if diagnostics.isEmpty { return "No problems found." }
+        return "Found " + [plural(counts[.error]!, "error"), plural(counts[.warning]!, "warning"),
+                           plural(counts[.info]!, "info")].joined(separator: ", ") + "."
+    }
+
+    // MARK: json
+
+    func json(_ diagnostics: [Diagnostic]) -> String {
+        let counts = Self.summary(diagnostics)
+        let object: [String: Any] = [
+            "diagnostics": diagnostics.map { d -> [String: Any] in
+                [
+                    "code": d.code, "name": d.name, "severity": d.severity.rawValue, "message": d.message,
+                    "file": displayPath(d.file), "line": d.line, "column": d.column,
+                    "setting": d.setting as Any? ?? NSNull(), "hints": d.hints,
+                ]
+            },
+            "summary": ["error": counts[.error]!, "warning": counts[.warning]!, "info": counts[.info]!],
+        ]
+        return Self.encode(object)
+    }
+
+    public static func encode(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object,
+                                                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    // MARK: sarif
+
+    func sarif(_ diagnostics: [Diagnostic]) -> String {
+        let rules = BuiltInRules.all.map(\.description)
+        let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
+        let level: (Severity) -> String = { $0 == .info ? "note" : $0.rawValue }
+        let driverRules: [[String: Any]] = rules.map { rule in
+            [
+                "id": rule.code, "name": rule.name,
+                "shortDescription": ["text": rule.summary],
+                "fullDescription": ["text": rule.rationale],
+                "help": ["text": "djstatic rule \(rule.code)"],
+                "defaultConfiguration": ["level": level(rule.severity)],
+                "properties": ["mirrors": rule.mirrors ?? ""],
+            ]
+        }
+        let results: [[String: Any]] = diagnostics.map { d in
+            var result: [String: Any] = [
+                "ruleId": d.code, "level": level(d.severity),
+                "message": ["text": ([d.message] + d.hints).joined(separator: "\n")],
+                "locations": [[
+                    "physicalLocation": [
+                        "artifactLocation": ["uri": displayPath(d.file)],
+                        "region": ["startLine": max(d.line, 1), "startColumn": max(d.column, 1)],
+                    ],
+                ]],
+            ]
+            if let i = index[d.code] { result["ruleIndex"] = i }
+            return result
+        }
+        let log: [String: Any] = [
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [[
+                "tool": ["driver": [
+                    "name": "djstatic", "version": toolVersion, "semanticVersion": toolVersion,
+                    "informationUri": "https://github.com/djstatic/djstatic", "rules": driverRules,
+                ]],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            ]],
+        ]
+        return Self.encode(log)
+    }
+
+    // MARK: github
+
+    /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+    func github(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { d in
+            let command = switch d.severity {
+            case .error: "error"
+            case .warning: "warning"
+            case .info: "notice"
+            }
+            let properties = [
+                "file=" + Self.escapeProperty(displayPath(d.file)), "line=\(d.line)", "col=\(d.column)",
+                "title=" + Self.escapeProperty("\(d.code) \(d.name)"),
+            ].joined(separator: ",")
+            return "::\(command) \(properties)::" + Self.escapeData(([d.message] + d.hints).joined(separator: "\n"))
+        }.joined(separator: "\n") + (diagnostics.isEmpty ? "" : "\n")
+    }
+
+    static func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}

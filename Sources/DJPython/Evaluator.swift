@@ -1,0 +1,173 @@
+import DJSettings
+import Foundation
+
+/// What to evaluate and how.
+public struct EvaluationRequest: Sendable, Codable {
+    /// Dotted module name, e.g. "shop.settings.production".
+    public var settingsModule: String
+    /// The settings file, when known (used to place errors raised before it is found).
+    public var settingsFile: String?
+    /// sys.path roots, first = the working directory (manage.py's directory).
+    public var projectRoots: [String]
+    /// Extra directories for sys.path (`--python-path`), processed like site directories.
+    public var extraPaths: [String]
+    public var environment: [String: String]
+    public var strictEnvironment: Bool
+    public var argv: [String]
+
+    public init(settingsModule: String, settingsFile: String?, projectRoots: [String],
+                extraPaths: [String] = [], environment: [String: String] = [:],
+                strictEnvironment: Bool = false, argv: [String] = ["manage.py", "check"]) {
+        self.settingsModule = settingsModule
+        self.settingsFile = settingsFile
+        self.projectRoots = projectRoots
+        self.extraPaths = extraPaths
+        self.environment = environment
+        self.strictEnvironment = strictEnvironment
+        self.argv = argv
+    }
+}
+
+/// The result of evaluating one settings module.
+public struct EvaluationOutcome: Sendable {
+    public var result: Result<SettingsSnapshot, EvaluationFailure>
+    /// What the settings code printed (stdout and stderr, interleaved).
+    public var output: String
+    public var pythonVersion: String
+    public var installedDjango: String?
+}
+
+/// Evaluates settings modules in the embedded interpreter.
+public struct Evaluator: Sendable {
+    public var installation: PythonInstallation
+    public var timeout: Double?
+    public var captureOutput: Bool
+
+    public init(installation: PythonInstallation, timeout: Double? = 30, captureOutput: Bool = true) {
+        self.installation = installation
+        self.timeout = timeout
+        self.captureOutput = captureOutput
+    }
+
+    public func evaluate(_ request: EvaluationRequest) throws(PythonRuntime.RuntimeError) -> EvaluationOutcome {
+        let payload: [String: Any] = [
+            "settings_module": request.settingsModule,
+            "settings_file": request.settingsFile ?? "",
+            "project_roots": request.projectRoots,
+            "site_dirs": installation.siteDirectories + request.extraPaths,
+            "isolate_from_system_site": installation.isolateFromSystemSite,
+            "env": request.environment,
+            "strict_env": request.strictEnvironment,
+            "argv": request.argv,
+        ]
+        let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
+        let file = request.settingsFile ?? request.settingsModule
+        let timeout = self.timeout
+        let (text, output) = try PythonRuntime.shared.call(
+            "evaluate", argument: json, installation: installation, timeout: timeout,
+            capture: captureOutput,
+            onHardTimeout: {
+                let seconds = timeout.map { String(format: "%g", $0) } ?? "?"
+                FileHandle.standardError.write(Data(
+                    "\(file):1:1: error[EVAL004]: evaluating the settings exceeded the time limit of \(seconds) s (stuck outside Python code)\n".utf8))
+            })
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw .helper("unreadable answer from the evaluator")
+        }
+        return Self.decode(object, output: output, request: request)
+    }
+
+    static func decode(_ object: [String: Any], output: String, request: EvaluationRequest) -> EvaluationOutcome {
+        let python = object["python_version"] as? String ?? ""
+        let django = object["django_version"] as? String
+        if let error = object["error"] as? [String: Any] {
+            let failure = EvaluationFailure(
+                kind: EvaluationFailure.Kind(rawValue: error["kind"] as? String ?? "") ?? .exception,
+                message: error["message"] as? String ?? "",
+                location: location(error) ?? SourceLocation(file: request.settingsFile ?? "", line: 1, column: 1),
+                traceback: error["traceback"] as? String ?? "")
+            return EvaluationOutcome(result: .failure(failure), output: output, pythonVersion: python,
+                                     installedDjango: django)
+        }
+        func values(_ key: String) -> [String: SettingValue] {
+            (object[key] as? [String: Any] ?? [:]).mapValues(decodeValue)
+        }
+        func problems(_ key: String) -> [String: String?] {
+            let imports = object["imports"] as? [String: Any] ?? [:]
+            return (imports[key] as? [String: Any] ?? [:]).mapValues { $0 as? String }
+        }
+        let env = object["env"] as? [String: Any] ?? [:]
+        let releases = (object["releases"] as? [String: Any] ?? [:]).compactMapValues { any -> ReleaseInfo? in
+            guard let entry = any as? [String: Any] else { return nil }
+            return ReleaseInfo(releaseID: (entry["release_id"] as? [String: Any]).map(decodeValue),
+                               strategy: (entry["strategy"] as? String).map(SettingValue.string),
+                               error: entry["error"] as? String)
+        }
+        let credentials = (object["literal_credentials"] as? [[String: Any]] ?? []).compactMap { entry -> CredentialLiteral? in
+            guard let where_ = location(entry) else { return nil }
+            return CredentialLiteral(
+                name: entry["name"] as? String ?? "", location: where_,
+                redacted: entry["redacted"] as? String ?? "",
+                context: CredentialLiteral.Context(rawValue: entry["context"] as? String ?? "") ?? .assignment)
+        }
+        var djangoError: (type: String, message: String)?
+        if let failure = object["django_error"] as? [String: Any] {
+            djangoError = (failure["type"] as? String ?? "Exception", failure["message"] as? String ?? "")
+        }
+        let snapshot = SettingsSnapshot(
+            settingsModule: request.settingsModule,
+            settingsFile: object["settings_file"] as? String ?? request.settingsFile ?? "",
+            pythonVersion: python, installedDjango: django, djangoLoadError: djangoError,
+            values: values("settings"), raw: values("raw"),
+            sources: (object["sources"] as? [String: Any] ?? [:]).compactMapValues { location($0 as? [String: Any] ?? [:]) },
+            placeholderEnvironment: env["placeholder"] as? [String] ?? [],
+            defaultedEnvironment: env["default"] as? [String] ?? [],
+            finderProblems: problems("finders"), storageProblems: problems("storages"),
+            appProblems: problems("apps"),
+            appPaths: object["app_paths"] as? [String: String] ?? [:],
+            storageClasses: (object["imports"] as? [String: Any])?["storage_classes"] as? [String: [String]] ?? [:],
+            storageFailures: (object["storage_failures"] as? [String: Any] ?? [:]).compactMapValues { any in
+                guard let entry = any as? [String: Any], let where_ = location(entry) else { return nil }
+                return (entry["message"] as? String ?? "", where_)
+            },
+            releases: releases, literalCredentials: credentials,
+            projectFiles: object["project_files"] as? [String] ?? [])
+        return EvaluationOutcome(result: .success(snapshot), output: output, pythonVersion: python,
+                                 installedDjango: django)
+    }
+
+    static func location(_ object: [String: Any]) -> SourceLocation? {
+        guard let file = object["file"] as? String, let line = object["line"] as? Int else { return nil }
+        return SourceLocation(file: file, line: max(line, 1), column: max(object["column"] as? Int ?? 1, 1))
+    }
+
+    static func decodeValue(_ any: Any) -> SettingValue {
+        guard let tagged = any as? [String: Any], let tag = tagged["t"] as? String else {
+            return .opaque(type: "unknown", repr: String(describing: any))
+        }
+        let payload = tagged["v"]
+        switch tag {
+        case "none": return .none
+        case "bool": return .bool(payload as? Bool ?? false)
+        case "int":
+            if let text = payload as? String { return .bigInt(text) }
+            return .int((payload as? NSNumber)?.intValue ?? 0)
+        case "float":
+            if let text = payload as? String { return .opaque(type: "float", repr: text) }
+            return .float((payload as? NSNumber)?.doubleValue ?? 0)
+        case "str": return .string(payload as? String ?? "")
+        case "bytes": return .bytes(payload as? String ?? "")
+        case "path": return .path(payload as? String ?? "")
+        case "list": return .list((payload as? [Any] ?? []).map(decodeValue))
+        case "tuple": return .tuple((payload as? [Any] ?? []).map(decodeValue))
+        case "set": return .set((payload as? [Any] ?? []).map(decodeValue))
+        case "dict":
+            return .dict((payload as? [[Any]] ?? []).compactMap { pair in
+                pair.count == 2 ? SettingValue.DictEntry(key: decodeValue(pair[0]), value: decodeValue(pair[1])) : nil
+            })
+        case "secret": return .secret(redacted: payload as? String ?? "")
+        case "placeholder": return .placeholder(variable: payload as? String ?? "")
+        default: return .opaque(type: tagged["type"] as? String ?? tag, repr: payload as? String ?? "")
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import CPythonShim
+import DJSettings
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded interpreter: one per process (CPython cannot be re-initialised safely), loaded
+/// from the first installation asked for. Calls are serialised; each takes the GIL itself, so any
+/// thread may call.
+public final class PythonRuntime: @unchecked Sendable {
+    public static let shared = PythonRuntime()
+
+    public enum RuntimeError: Error, Sendable, CustomStringConvertible {
+        case load(library: String, message: String)
+        case initialize(String)
+        case helper(String)
+        case differentPython(loaded: PythonInstallation, requested: PythonInstallation)
+
+        public var description: String {
+            switch self {
+            case .load(let library, let message): return "cannot load \(library): \(message)"
+            case .initialize(let message): return "cannot initialise Python: \(message)"
+            case .helper(let message): return "djstatic's evaluator failed inside Python: \(message)"
+            case .differentPython(let loaded, let requested):
+                return "this run already embeds \(loaded); \(requested) cannot be loaded beside it "
+                    + "(run djstatic once per Python)"
+            }
+        }
+    }
+
+    private let lock = NSLock()
+    private var installation: PythonInstallation?
+    private var helper: OpaquePointer?
+
+    private init() {}
+
+    /// The installation in use, once loaded.
+    public var loadedInstallation: PythonInstallation? { lock.withLock { installation } }
+
+    /// Calls `djstatic_evaluator.<function>(argument)` and returns its string result.
+    /// `timeout`: seconds before the evaluation is interrupted with EvaluationTimeout, then (after
+    /// `grace` more seconds stuck outside Python bytecode) `onHardTimeout` runs and the process exits 2.
+    /// `capture`: the process's stdout/stderr are redirected around the call and returned.
+    public func call(_ function: String, argument: String, installation requested: PythonInstallation,
+                     timeout: Double?, grace: Double = 3, capture: Bool,
+                     onHardTimeout: @escaping @Sendable () -> Void = {}) throws(RuntimeError)
+        -> (result: String, output: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let module = try start(requested)
+        let capturer = capture ? OutputCapture() : nil
+        let state = CallState()
+        let target = HelperHandle(pointer: module)
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                guard state.running else { return }
+                _ = djs_py_interrupt_call(target.pointer, "EvaluationTimeout")
+                DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+                    guard state.running else { return }
+                    capturer?.restore()
+                    onHardTimeout()
+                    exit(2)
+                }
+            }
+        }
+        var error: UnsafeMutablePointer<CChar>?
+        let raw = djs_py_call(module, function, argument, &error)
+        state.finish()
+        let output = capturer?.finish() ?? ""
+        guard let raw else {
+            let message = error.map { String(cString: $0) } ?? "unknown error"
+            djs_free(error)
+            throw .helper(message)
+        }
+        defer { djs_free(raw) }
+        return (String(cString: raw), output)
+    }
+
+    private func start(_ requested: PythonInstallation) throws(RuntimeError) -> OpaquePointer {
+        if let installation, let helper {
+            guard installation.library == requested.library else {
+                throw .differentPython(loaded: installation, requested: requested)
+            }
+            return helper
+        }
+        var message = [CChar](repeating: 0, count: 1024)
+        guard djs_py_load(requested.library, &message, message.count) == 0 else {
+            throw .load(library: requested.library, message: Self.text(message))
+        }
+        guard djs_py_initialize(requested.home, &message, message.count) == 0 else {
+            throw .initialize(Self.text(message))
+        }
+        guard let path = Bundle.module.path(forResource: "djstatic_evaluator", ofType: "py",
+                                            inDirectory: "Resources"),
+              let source = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw .helper("djstatic_evaluator.py resource missing from \(Bundle.module.bundlePath)")
+        }
+        var error: UnsafeMutablePointer<CChar>?
+        guard let module = djs_py_load_module("djstatic_evaluator", source, path, &error) else {
+            let text = error.map { String(cString: $0) } ?? "unknown error"
+            djs_free(error)
+            throw .helper(text)
+        }
+        installation = requested
+        helper = module
+        return module
+    }
+}
+
+extension PythonRuntime {
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// The helper module, handed to the watchdog thread (the shim takes the GIL before using it).
+private struct HelperHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// Shared between a call and its watchdog.
+private final class CallState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var active = true
+    var running: Bool { lock.withLock { active } }
+    func finish() { lock.withLock { active = false } }
+}
+
+/// Redirects file descriptors 1 and 2 into a temporary file (Python prints, C extensions and
+/// subprocesses alike), so settings code never writes into djstatic's own output.
+private final class OutputCapture: @unchecked Sendable {
+    private let savedOut: Int32
+    private let savedErr: Int32
+    private let file: UnsafeMutablePointer<FILE>?
+    private var restored = false
+    private let lock = NSLock()
+
+    init() {
+        fflush(nil)
+        savedOut = dup(1)
+        savedErr = dup(2)
+        file = tmpfile()
+        if let file {
+            dup2(fileno(file), 1)
+            dup2(fileno(file), 2)
+        }
+    }
+
+    func restore() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !restored else { return }
+        restored = true
+        fflush(nil)
+        dup2(savedOut, 1)
+        dup2(savedErr, 2)
+        close(savedOut)
+        close(savedErr)
+    }
+
+    func finish() -> String {
+        restore()
+        guard let file else { return "" }
+        defer { fclose(file) }
+        rewind(file)
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

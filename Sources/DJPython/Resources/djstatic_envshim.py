@@ -1,0 +1,216 @@
+"""Lets settings that read unset environment variables evaluate in CI.
+
+A read that would fail (``os.environ["X"]``, django-environ ``env("X")``/``env.db()``,
+python-decouple ``config("X")`` without a default) gets a placeholder that satisfies the reader
+and the name is recorded (EVAL003). Reads that fall back to a default are recorded separately.
+With ``strict`` nothing is patched: a missing variable fails exactly as it would in production.
+"""
+
+import os
+import sys
+
+PLACEHOLDER_PREFIX = "djstatic-unset-"
+
+
+class Placeholder(str):
+    """A str that also converts to 0 with int()/float(), so ``int(os.environ["PORT"])`` works."""
+
+    def __int__(self):
+        return 0
+
+    def __float__(self):
+        return 0.0
+
+    def __index__(self):
+        return 0
+
+
+def placeholder(name):
+    return Placeholder(PLACEHOLDER_PREFIX + name)
+
+
+_URL_PLACEHOLDERS = {  # django-environ readers that parse the value as a URL
+    "db_url": "sqlite://:memory:", "db": "sqlite://:memory:",
+    "cache_url": "locmemcache://", "cache": "locmemcache://",
+    "email_url": "consolemail://", "email": "consolemail://",
+    "search_url": "simple://", "channels_url": "inmemory://", "channels": "inmemory://",
+}
+
+
+def _typed_placeholder(name, cast, reader):
+    if reader in _URL_PLACEHOLDERS:
+        return _URL_PLACEHOLDERS[reader]
+    if cast is bool or reader == "bool":
+        return "false"
+    if cast in (int, float) or reader in ("int", "float"):
+        return "0"
+    if cast in (list, tuple, dict) or reader in ("list", "tuple", "dict"):
+        return ""
+    if reader == "json":
+        return "null"
+    if reader == "url":
+        return "https://" + PLACEHOLDER_PREFIX.rstrip("-") + ".invalid/"
+    return placeholder(name)
+
+
+class Recorder:
+    def __init__(self, is_project_file, strict=False):
+        self.is_project_file = is_project_file
+        self.strict = strict
+        self.placeholders = []
+        self.defaulted = []
+        self._saved = None
+        self._patched = []
+
+    def _note(self, bucket, name):
+        if name not in bucket and name not in self.placeholders:
+            bucket.append(name)
+
+    def report(self):
+        return {"placeholder": list(self.placeholders),
+                "default": [n for n in self.defaulted if n not in self.placeholders]}
+
+    # os.environ ---------------------------------------------------------------------------
+    def install(self):
+        recorder = self
+        real = os.environ
+
+        class RecordingEnviron(type(real)):
+            def __getitem__(self, key):
+                try:
+                    return super().__getitem__(key)
+                except KeyError:
+                    caller = sys._getframe(1).f_code.co_filename
+                    if recorder.strict or not recorder.is_project_file(caller):
+                        raise
+                    recorder._note(recorder.placeholders, key)
+                    return placeholder(key)
+
+            def get(self, key, default=None):
+                try:
+                    return super().__getitem__(key)
+                except KeyError:
+                    caller = sys._getframe(1)  # os.getenv() reads through here from a frozen frame
+                    if recorder.is_project_file(caller.f_code.co_filename) or (
+                            caller.f_back and recorder.is_project_file(caller.f_back.f_code.co_filename)):
+                        recorder._note(recorder.defaulted, key)
+                    return default
+
+        environ = RecordingEnviron(real._data, real.encodekey, real.decodekey,
+                                   real.encodevalue, real.decodevalue)
+        self._saved = real
+        os.environ = environ
+        if not self.strict:
+            _post_import_hooks["environ.environ"] = self._patch_django_environ
+            _post_import_hooks["decouple"] = self._patch_decouple
+            for name in list(_post_import_hooks):
+                if name in sys.modules:
+                    _post_import_hooks[name](sys.modules[name])
+            sys.meta_path.insert(0, _HOOK_FINDER)
+
+    def uninstall(self):
+        if self._saved is not None:
+            os.environ = self._saved
+            self._saved = None
+        if _HOOK_FINDER in sys.meta_path:
+            sys.meta_path.remove(_HOOK_FINDER)
+        _post_import_hooks.clear()
+        for owner, attribute, original in reversed(self._patched):
+            setattr(owner, attribute, original)
+        self._patched.clear()
+
+    def _patch(self, owner, attribute, replacement):
+        self._patched.append((owner, attribute, getattr(owner, attribute)))
+        setattr(owner, attribute, replacement)
+
+    # django-environ -----------------------------------------------------------------------
+    def _patch_django_environ(self, module):
+        env_class = getattr(module, "Env", None)
+        if env_class is None or not hasattr(env_class, "get_value"):
+            return
+        original = env_class.get_value
+        notset = getattr(env_class, "NOTSET", getattr(module, "NOTSET", None))
+        recorder = self
+
+        def get_value(self, var, cast=None, default=notset, parse_default=False):
+            environ = self.ENVIRON
+            present = var in environ
+            if not present:
+                reader = sys._getframe(1).f_code.co_name
+                if default is notset:
+                    recorder._note(recorder.placeholders, var)
+                    default = _typed_placeholder(var, cast, reader)
+                    parse_default = True
+                else:
+                    recorder._note(recorder.defaulted, var)
+            return original(self, var, cast=cast, default=default, parse_default=parse_default)
+
+        self._patch(env_class, "get_value", get_value)
+        env_class.ENVIRON = os.environ
+
+    # python-decouple ----------------------------------------------------------------------
+    def _patch_decouple(self, module):
+        config_class = getattr(module, "Config", None)
+        undefined = getattr(module, "undefined", None)
+        if config_class is None or not hasattr(config_class, "get"):
+            return
+        original = config_class.get
+        recorder = self
+
+        def get(self, option, default=undefined, cast=undefined):
+            if option not in os.environ and option not in self.repository:
+                if isinstance(default, type(undefined)) or default is undefined:
+                    recorder._note(recorder.placeholders, option)
+                    default = _typed_placeholder(option, cast if cast is not undefined else None,
+                                                 getattr(cast, "__name__", "").lower())
+                else:
+                    recorder._note(recorder.defaulted, option)
+            return original(self, option, default=default, cast=cast)
+
+        self._patch(config_class, "get", get)
+
+
+# Post-import hooks: patch a library right after it is first imported by the settings.
+_post_import_hooks = {}
+
+
+def delegate_find_spec(finder, fullname, path=None, target=None):
+    """The spec the meta-path finders after ``finder`` would return (wrapping finders use this)."""
+    chain = sys.meta_path
+    start = chain.index(finder) + 1 if finder in chain else 0
+    for other in chain[start:]:
+        find_spec = getattr(other, "find_spec", None)
+        if find_spec is None:
+            continue
+        try:
+            spec = find_spec(fullname, path, target)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None:
+            return spec
+    return None
+
+
+class _PostImportFinder:
+    def find_spec(self, fullname, path=None, target=None):
+        hook = _post_import_hooks.get(fullname)
+        if hook is None:
+            return None
+        spec = delegate_find_spec(self, fullname, path, target)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original_exec = loader.exec_module
+
+        def exec_module(module):
+            original_exec(module)
+            hook(module)
+
+        try:
+            loader.exec_module = exec_module
+        except AttributeError:
+            pass
+        return spec
+
+
+_HOOK_FINDER = _PostImportFinder()

@@ -1,0 +1,572 @@
+"""Runs inside djstatic's embedded CPython (the project's own interpreter).
+
+Imports a Django settings module exactly as ``manage.py`` would, records where every setting got
+its final value, reads the result through ``django.conf.settings`` when Django is importable, and
+answers with one JSON document. The Swift side calls ``evaluate(request_json)``; nothing here
+prints (the process's stdout/stderr are captured around the call).
+
+Compatible with Python 3.10-3.13.
+"""
+
+import ast
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import traceback
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import djstatic_envshim as envshim  # noqa: E402  (same resource directory)
+import djstatic_values as values  # noqa: E402
+
+MARK = "__djstatic_mark__"
+VENV_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep, os.sep + "venv" + os.sep,
+              os.sep + ".venvs" + os.sep, os.sep + ".tox" + os.sep, os.sep + "node_modules" + os.sep)
+
+
+class EvaluationTimeout(BaseException):
+    """Raised asynchronously in the evaluating thread by the Swift watchdog."""
+
+
+# --------------------------------------------------------------------------------------------
+# Provenance: an import hook that instruments project modules
+
+
+class _Statement:
+    __slots__ = ("names", "line", "column", "star_from", "from_names")
+
+    def __init__(self, names, line, column, star_from=None, from_names=None):
+        self.names = names            # names bound or mutated by the statement
+        self.line = line
+        self.column = column          # 1-based character column
+        self.star_from = star_from    # (module, level) for ``from X import *``
+        self.from_names = from_names  # {bound: (module, level, original)} for ``from X import a``
+
+
+def char_column(line_text, byte_offset):
+    """ast/traceback columns are UTF-8 byte offsets; diagnostics use 1-based characters."""
+    return len(line_text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+
+def _root_name(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _target_names(target):
+    if isinstance(target, ast.Name):
+        return [(target.id, target)]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        out = []
+        for element in target.elts:
+            out.extend(_target_names(element.value if isinstance(element, ast.Starred) else element))
+        return out
+    root = _root_name(target)
+    return [(root, target)] if root else []
+
+
+_MUTATORS = {"append", "extend", "insert", "update", "setdefault", "remove", "pop", "clear",
+             "add", "discard", "__setitem__"}
+
+
+class _Instrumenter(ast.NodeTransformer):
+    """Appends ``__djstatic_mark__(i)`` after each module-level statement that binds names."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        self.table = []
+
+    def _column(self, node):
+        text = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
+        return char_column(text, node.col_offset)
+
+    def _describe(self, stmt):
+        pairs = []
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                pairs.extend(_target_names(target))
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+            if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+                return None
+            pairs.extend(_target_names(stmt.target))
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+                root = _root_name(func.value)
+                if root:
+                    pairs.append((root, func.value))
+        elif isinstance(stmt, ast.Import):
+            names = [(a.asname or a.name.split(".")[0]) for a in stmt.names]
+            return _Statement(names, stmt.lineno, self._column(stmt))
+        elif isinstance(stmt, ast.ImportFrom):
+            if any(a.name == "*" for a in stmt.names):
+                return _Statement([], stmt.lineno, self._column(stmt),
+                                  star_from=(stmt.module or "", stmt.level))
+            from_names = {(a.asname or a.name): (stmt.module or "", stmt.level, a.name)
+                          for a in stmt.names}
+            return _Statement(list(from_names), stmt.lineno, self._column(stmt),
+                              from_names=from_names)
+        if not pairs:
+            return None
+        first = pairs[0][1]
+        return _Statement([name for name, _ in pairs], first.lineno, self._column(first))
+
+    def _body(self, statements):
+        out = []
+        for stmt in statements:
+            out.append(self.visit(stmt))
+            described = self._describe(stmt)
+            if described is not None:
+                self.table.append(described)
+                mark = ast.Expr(ast.Call(ast.Name(MARK, ast.Load()),
+                                         [ast.Constant(len(self.table) - 1)], []))
+                out.append(ast.copy_location(mark, stmt))
+        return out
+
+    def generic_visit(self, node):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                setattr(node, field, self._body(block))
+        for handler in getattr(node, "handlers", []) or []:
+            handler.body = self._body(handler.body)
+        for case in getattr(node, "cases", []) or []:
+            case.body = self._body(case.body)
+        return node
+
+    def visit_FunctionDef(self, node):  # module-level bindings only
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+
+class Provenance:
+    """Where each module-level name of each project module got its current value."""
+
+    def __init__(self):
+        self.locations = {}  # module name -> {name: (file, line, column)}
+        self.files = {}      # file -> module name
+
+    def mark(self, module_name, filename, statement):
+        table = self.locations.setdefault(module_name, {})
+        here = (filename, statement.line, statement.column)
+        for name in statement.names:
+            source = None
+            if statement.from_names and name in statement.from_names:
+                module, level, original = statement.from_names[name]
+                source = self.locations.get(self._resolve(module, level, module_name), {}).get(original)
+            table[name] = source or here
+        if statement.star_from:
+            module, level = statement.star_from
+            absolute = self._resolve(module, level, module_name)
+            imported = sys.modules.get(absolute)
+            if imported is not None:
+                public = getattr(imported, "__all__", None)
+                if public is None:
+                    public = [n for n in vars(imported) if not n.startswith("_")]
+                origin = self.locations.get(absolute, {})
+                for name in public:
+                    table[name] = origin.get(name, here)
+
+    @staticmethod
+    def _resolve(module, level, importer):
+        if not level:
+            return module
+        importing = sys.modules.get(importer)
+        package = importer if hasattr(importing, "__path__") else importer.rpartition(".")[0]
+        try:
+            return importlib.util.resolve_name("." * level + module, package)
+        except (ImportError, ValueError):
+            return module
+
+
+class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
+    provenance = None
+
+    def get_code(self, fullname):  # never reads or writes __pycache__ in the user's project
+        return self.source_to_code(self.get_data(self.path), self.path, fullname=fullname)
+
+    def source_to_code(self, data, path, *, _optimize=-1, fullname=None):
+        text = importlib.util.decode_source(data)
+        tree = ast.parse(text, filename=path)
+        instrumenter = _Instrumenter(text.splitlines())
+        tree = ast.fix_missing_locations(instrumenter.visit(tree))
+        self._table = instrumenter.table
+        return compile(tree, path, "exec", dont_inherit=True)
+
+    def exec_module(self, module):
+        code = self.get_code(module.__name__)
+        table, provenance, path, name = self._table, self.provenance, self.path, module.__name__
+        provenance.files[path] = name
+
+        def mark(index):
+            provenance.mark(name, path, table[index])
+
+        module.__dict__[MARK] = mark
+        try:
+            exec(code, module.__dict__)
+        finally:
+            module.__dict__.pop(MARK, None)
+
+
+class _ProjectFinder(importlib.abc.MetaPathFinder):
+    def __init__(self, roots, provenance):
+        self.roots = [os.path.join(os.path.abspath(r), "") for r in roots]
+        self.provenance = provenance
+
+    def is_project_file(self, path):
+        if not path or not os.path.isabs(path):  # "<frozen os>", "<string>", relative names
+            return False
+        return any(path.startswith(r) for r in self.roots) and not any(p in path for p in VENV_PARTS)
+
+    def find_spec(self, fullname, path=None, target=None):
+        spec = envshim.delegate_find_spec(self, fullname, path, target)
+        origin = getattr(spec, "origin", None) or ""
+        if spec is None or not (origin.endswith(".py") and self.is_project_file(origin)):
+            return spec
+        loader = _InstrumentingLoader(fullname, origin)
+        loader.provenance = self.provenance
+        spec.loader = loader
+        return spec
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+
+
+def _project_frame(tb, finder):
+    """The innermost traceback entry inside a project file, as (file, line, column)."""
+    found = None
+    for entry in traceback.extract_tb(tb):
+        if not (entry.filename and finder.is_project_file(entry.filename)):
+            continue
+        try:
+            with open(entry.filename, encoding="utf-8", errors="replace") as handle:
+                text = handle.read().splitlines()[entry.lineno - 1]
+        except (OSError, IndexError, TypeError):
+            continue
+        colno = getattr(entry, "colno", None)  # 3.11+: UTF-8 byte offset of the failing expression
+        column = char_column(text, colno) if colno is not None else 1 + len(text) - len(text.lstrip())
+        found = (entry.filename, entry.lineno, column)
+    return found
+
+
+def exception_message(error):
+    text = str(error)
+    name = type(error).__name__
+    message = f"{name}: {text}" if text else name
+    for note in getattr(error, "__notes__", None) or []:
+        message += f" ({note})"
+    return message
+
+
+def _error(kind, error, finder, settings_file):
+    tb_text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    if isinstance(error, SyntaxError):
+        where = (error.filename or settings_file, error.lineno or 1, error.offset or 1)
+        message = f"{type(error).__name__}: {error.msg}"
+        kind = "syntax"
+    else:
+        where = _project_frame(error.__traceback__, finder) or (settings_file, 1, 1)
+        message = exception_message(error)
+    return {"kind": kind, "message": values.redact_text(message), "file": where[0],
+            "line": where[1], "column": where[2], "traceback": values.redact_text(tb_text)}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading settings the way Django does
+
+
+def _django_version():
+    try:
+        import django
+    except ImportError:
+        return None
+    return ".".join(str(p) for p in django.VERSION[:3])
+
+
+def _read_settings(module, django_version):
+    """(values, django_error): what ``django.conf.settings`` returns, or the fallback defaults."""
+    django_error = None
+    if django_version is not None:
+        from django.conf import settings as lazy
+        from django.urls import set_script_prefix
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                lazy._setup()
+                force = getattr(lazy, "FORCE_SCRIPT_NAME", None)
+                set_script_prefix("/" if force is None else force)  # as django.setup() does
+                return {name: getattr(lazy, name) for name in dir(lazy._wrapped) if name.isupper()}, None
+        except Exception as error:  # e.g. 4.2 "STATICFILES_STORAGE/STORAGES are mutually exclusive."
+            django_error = {"type": type(error).__name__, "message": str(error)}
+    import djstatic_defaults as defaults
+    return defaults.settings_without_django(module, django_version), django_error
+
+
+def import_string(dotted):
+    module_path, _, class_name = dotted.rpartition(".")
+    module = importlib.import_module(module_path)
+    try:
+        return getattr(module, class_name)
+    except AttributeError:
+        raise ImportError(f'Module "{module_path}" does not define a "{class_name}" attribute/class') from None
+
+
+def _import_status(dotted, base_class=None):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            obj = import_string(dotted)
+    except Exception as error:  # ImportError, ImproperlyConfigured raised by the module, ...
+        return exception_message(error)
+    if base_class is not None and not (isinstance(obj, type) and issubclass(obj, base_class)):
+        return f'ImproperlyConfigured: Finder "{obj!r}" is not a subclass of "{base_class!r}"'
+    return None
+
+
+def _app_status(entry):
+    """(directory, problem) like ``AppConfig.create``, without importing models."""
+    if not isinstance(entry, str):
+        return None, f"TypeError: {entry!r} is not a string"
+    try:
+        spec = importlib.util.find_spec(entry)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        locations = list(spec.submodule_search_locations or [])
+        return (locations[0] if locations else os.path.dirname(spec.origin or "")), None
+    module_path, _, class_name = entry.rpartition(".")
+    if module_path:
+        try:
+            spec = importlib.util.find_spec(module_path)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None:
+            try:
+                module = importlib.import_module(module_path)
+            except Exception as error:
+                return None, exception_message(error)
+            config = getattr(module, class_name, None)
+            if config is None:
+                return None, f"ImportError: Module '{module_path}' does not contain a '{class_name}' class."
+            name = getattr(config, "name", None)
+            return _app_status(name) if isinstance(name, str) else (None, None)
+    return None, f"ModuleNotFoundError: No module named '{entry}'"
+
+
+def class_names(obj):
+    """Dotted names of a class and its bases (``__mro__``), for rules that ask "is it local?"."""
+    return [f"{c.__module__}.{c.__qualname__}" for c in getattr(obj, "__mro__", ())]
+
+
+def _imports(settings, django_version):
+    imports = {"finders": {}, "storages": {}, "apps": {}, "storage_classes": {}}
+    base_finder = None
+    if django_version is not None:
+        try:
+            from django.contrib.staticfiles.finders import BaseFinder as base_finder
+        except ImportError:
+            base_finder = None
+    finders = settings.get("STATICFILES_FINDERS")
+    if isinstance(finders, (list, tuple)):
+        for dotted in finders:
+            if isinstance(dotted, str):
+                imports["finders"][dotted] = _import_status(dotted, base_finder)
+    storages = settings.get("STORAGES")
+    if isinstance(storages, dict):
+        for alias, config in storages.items():
+            backend = config.get("BACKEND") if isinstance(config, dict) else None
+            if isinstance(backend, str):
+                problem = _import_status(backend)
+                imports["storages"][str(alias)] = (
+                    None if problem is None else f"Could not find backend {backend!r}: {problem}")
+                if problem is None:
+                    imports["storage_classes"][str(alias)] = class_names(import_string(backend))
+    apps = settings.get("INSTALLED_APPS")
+    app_paths = {}
+    if isinstance(apps, (list, tuple)):
+        for entry in apps:
+            path, problem = _app_status(entry)
+            imports["apps"][str(entry)] = problem
+            if path:
+                app_paths[str(entry)] = path
+    return imports, app_paths
+
+
+def _releases(settings):
+    """Resolve release ids of storages configured with release_id / release_id_strategy."""
+    out = {}
+    storages = settings.get("STORAGES")
+    if not isinstance(storages, dict):
+        return out
+    for alias, config in storages.items():
+        options = config.get("OPTIONS") if isinstance(config, dict) else None
+        if not isinstance(options, dict) or not ({"release_id", "release_id_strategy"} & set(options)):
+            continue
+        release_id = options.get("release_id")
+        strategy = options.get("release_id_strategy")
+        entry = {"release_id": values.encode(release_id), "strategy": strategy if isinstance(strategy, str) else None,
+                 "error": None}
+        if release_id:
+            pass
+        elif strategy:
+            if not isinstance(strategy, str):
+                entry["error"] = f"release_id_strategy must be a dotted path string, not {type(strategy).__name__}"
+            else:
+                try:
+                    function = import_string(strategy)
+                except Exception as error:
+                    entry["error"] = f"cannot import {strategy!r}: {exception_message(error)}"
+                else:
+                    try:
+                        entry["release_id"] = values.encode(function())
+                    except Exception as error:
+                        entry["error"] = f"calling {strategy!r} raised {exception_message(error)}"
+        else:
+            entry["error"] = "neither release_id nor release_id_strategy is given"
+        out[str(alias)] = entry
+    return out
+
+
+def _local_storage_failures(settings, finder):
+    """Instantiate local (filesystem) storages the project defines itself, as collectstatic would.
+
+    Remote storages are never instantiated (no network). Only failures raised inside project code
+    are reported: Django's own refusals are the subject of dedicated rules.
+    """
+    out = {}
+    storages = settings.get("STORAGES")
+    try:
+        from django.core.files.storage import FileSystemStorage
+    except ImportError:
+        return out
+    if not isinstance(storages, dict):
+        return out
+    for alias, config in storages.items():
+        if not isinstance(config, dict) or not isinstance(config.get("BACKEND"), str):
+            continue
+        try:
+            backend = import_string(config["BACKEND"])
+        except Exception:
+            continue
+        if not (isinstance(backend, type) and issubclass(backend, FileSystemStorage)):
+            continue
+        if not finder.is_project_file(getattr(sys.modules.get(backend.__module__), "__file__", "") or ""):
+            continue
+        options = config.get("OPTIONS") or {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                backend(**options)
+        except Exception as error:
+            where = _project_frame(error.__traceback__, finder)
+            if where is not None:
+                out[str(alias)] = {"message": values.redact_text(exception_message(error)),
+                                   "file": where[0], "line": where[1], "column": where[2]}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def _activate_site_dirs(site_dirs, isolate):
+    """Put the project's virtualenv first on sys.path (processing its .pth files, like site.py)."""
+    import site
+    if isolate:  # a venv without include-system-site-packages does not see the base install's
+        sys.path[:] = [p for p in sys.path if not p.rstrip(os.sep).endswith(("site-packages", "dist-packages"))]
+    before = list(sys.path)
+    for site_dir in site_dirs:
+        site.addsitedir(site_dir)
+    added = [p for p in sys.path if p not in before]
+    sys.path[:] = added + before
+
+
+def _purge(finder, names):
+    """Forget the project's modules and Django's configured settings (several evaluations per process)."""
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if name in names or (path and finder.is_project_file(path)):
+            del sys.modules[name]
+    if "django.conf" in sys.modules:
+        from django.conf import settings as lazy
+        from django.utils.functional import empty
+        lazy._wrapped = empty
+    if "django.urls" in sys.modules:
+        from django.urls import set_script_prefix
+        set_script_prefix("/")
+
+
+def _evaluate(request, response, finder, provenance):
+    module_name = request["settings_module"]
+    module = importlib.import_module(module_name)
+    response["settings_file"] = getattr(module, "__file__", None) or request.get("settings_file")
+    explicit = sorted(n for n in dir(module) if n.isupper())
+    settings, response["django_error"] = _read_settings(module, response["django_version"])
+    response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
+    response["releases"] = _releases(settings)
+    response["storage_failures"] = _local_storage_failures(settings, finder)
+    table = provenance.locations.get(module_name, {})
+    response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
+    response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
+    response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2]}
+                           for name, loc in table.items() if name.isupper()}
+    response["project_files"] = sorted(provenance.files)
+    response["literal_credentials"] = values.literal_credentials(sorted(provenance.files))
+
+
+def evaluate(request_json):
+    request = json.loads(request_json)
+    saved = (dict(os.environ), list(sys.path), list(getattr(sys, "argv", [])), os.getcwd())
+    provenance = Provenance()
+    roots = request["project_roots"]
+    finder = _ProjectFinder(roots, provenance)
+    settings_file = request.get("settings_file") or ""
+    recorder = envshim.Recorder(finder.is_project_file, strict=request.get("strict_env", False))
+    response = {"python_version": ".".join(str(p) for p in sys.version_info[:3])}
+    sys.dont_write_bytecode = True
+    try:
+        _activate_site_dirs(request.get("site_dirs", []), request.get("isolate_from_system_site", False))
+        for root in reversed(roots):
+            sys.path.insert(0, root)
+        sys.meta_path.insert(0, finder)
+        os.environ.update(request.get("env", {}))
+        os.environ["DJANGO_SETTINGS_MODULE"] = request["settings_module"]
+        sys.argv = request.get("argv") or ["manage.py", "check"]
+        os.chdir(roots[0])
+        response["django_version"] = _django_version()
+        recorder.install()
+        try:
+            _evaluate(request, response, finder, provenance)
+        except EvaluationTimeout as error:
+            response["error"] = _error("timeout", error, finder, settings_file)
+        except KeyboardInterrupt:
+            response["error"] = {"kind": "interrupted", "message": "interrupted", "file": settings_file,
+                                 "line": 1, "column": 1, "traceback": ""}
+        except BaseException as error:  # SystemExit raised by settings is an evaluation failure too
+            response["error"] = _error("exception", error, finder, settings_file)
+        finally:
+            recorder.uninstall()
+        response["env"] = recorder.report()
+        return json.dumps(response)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+        _purge(finder, {request["settings_module"]})
+        environment, path, argv, cwd = saved
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(environment)
+        sys.path[:] = path
+        sys.argv = argv

@@ -1,0 +1,162 @@
+"""Encodes Python setting values as tagged JSON for the Swift model, with secrets redacted.
+
+Tagged form: {"t": kind, "v": payload}. Kinds: none, bool, int, float, str, bytes, path, list,
+tuple, set, dict (v = [[key, value], ...] in order), secret (v = redacted text), opaque
+(v = repr, "type" = qualified type name), placeholder (an unset environment variable's stand-in).
+"""
+
+import ast
+import os
+import re
+
+# Setting names / dict keys whose values are credentials: never leave the interpreter.
+SECRET_NAME = re.compile(
+    r"(SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|ACCOUNT_KEY|PRIVATE_KEY|CONNECTION_STRING|"
+    r"CREDENTIALS|API_KEY|SAS)", re.IGNORECASE)
+URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
+AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
+MAX_DEPTH = 32
+
+
+def redact(value):
+    """The form in which a credential may be shown: enough to recognise, never to use."""
+    text = str(value)
+    if not text:
+        return ""
+    if AWS_KEY_ID.fullmatch(text):
+        return text[:4] + "*" * 12 + text[-4:]
+    return "*" * min(len(text), 8)
+
+
+def redact_text(text):
+    text = URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:***@", text)
+    return AWS_KEY_ID.sub(lambda m: redact(m.group(0)), text)
+
+
+def is_secret_name(name):
+    return isinstance(name, str) and bool(SECRET_NAME.search(name)) and not name.endswith(
+        ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH", "_FALLBACKS"))
+
+
+def encode(value, name=None, _depth=0, _seen=None):
+    from djstatic_envshim import Placeholder, PLACEHOLDER_PREFIX
+
+    if _seen is None:
+        _seen = set()
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, bool):
+        return {"t": "bool", "v": value}
+    if isinstance(value, Placeholder):
+        return {"t": "placeholder", "v": str(value)[len(PLACEHOLDER_PREFIX):]}
+    if name is not None and is_secret_name(name) and isinstance(value, (str, bytes)):
+        return {"t": "secret", "v": redact(value if isinstance(value, str) else value.decode("latin-1"))}
+    if isinstance(value, int):
+        return {"t": "int", "v": value if -(2 ** 63) <= value < 2 ** 63 else str(value)}
+    if isinstance(value, float):
+        return {"t": "float", "v": value if value == value and abs(value) != float("inf") else repr(value)}
+    if isinstance(value, str):
+        return {"t": "str", "v": redact_text(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))}
+    if isinstance(value, bytes):
+        return {"t": "bytes", "v": value.decode("latin-1")}
+    if isinstance(value, os.PathLike):
+        try:
+            return {"t": "path", "v": os.fsdecode(os.fspath(value))}
+        except TypeError:
+            pass
+    if _depth >= MAX_DEPTH or id(value) in _seen:
+        return {"t": "opaque", "type": type(value).__qualname__, "v": "<recursive or too deep>"}
+    _seen = _seen | {id(value)}
+    if isinstance(value, dict):
+        return {"t": "dict", "v": [[encode(k, None, _depth + 1, _seen),
+                                   encode(v, k if isinstance(k, str) else None, _depth + 1, _seen)]
+                                  for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        return {"t": kind, "v": [encode(v, name, _depth + 1, _seen) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        items = [encode(v, name, _depth + 1, _seen) for v in value]
+        return {"t": "set", "v": sorted(items, key=repr)}
+    # Lazy translation strings and other str-like proxies.
+    if type(value).__name__ == "__proxy__":
+        return encode(str(value), name, _depth, _seen)
+    try:
+        text = repr(value)
+    except Exception as error:  # a broken __repr__ must not break evaluation
+        text = f"<unrepresentable: {type(error).__name__}>"
+    return {"t": "opaque", "type": f"{type(value).__module__}.{type(value).__qualname__}",
+            "v": redact_text(text)}
+
+
+# ---------------------------------------------------------------------------------------------
+# SEC001: credentials written as literals in project source files
+
+CREDENTIAL_SETTING = re.compile(
+    r"(SECRET_ACCESS_KEY|ACCESS_KEY_ID|SESSION_TOKEN|SECURITY_TOKEN|ACCOUNT_KEY|CONNECTION_STRING|"
+    r"SAS_TOKEN|GS_CREDENTIALS|SECRET_KEY)$", re.IGNORECASE)
+CREDENTIAL_OPTION = {"secret_key", "access_key", "account_key", "session_token", "security_token",
+                     "connection_string", "sas_token", "aws_secret_access_key", "aws_access_key_id",
+                     "account_key_id"}
+ENV_READERS = {"get", "getenv", "env", "config", "str"}
+
+
+def _is_credential_name(name):
+    return isinstance(name, str) and name != "SECRET_KEY" and bool(CREDENTIAL_SETTING.search(name))
+
+
+def _literal(node):
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip() != ""
+
+
+def _char_column(lines, node):
+    text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    return len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1
+
+
+def literal_credentials(files):
+    found = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                source = handle.read()
+            tree = ast.parse(source, filename=path)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        lines = source.splitlines()
+        seen = set()
+
+        def add(name, node, context):
+            key = (node.lineno, node.col_offset)
+            if key in seen:
+                return
+            seen.add(key)
+            found.append({"name": name, "file": path, "line": node.lineno,
+                          "column": _char_column(lines, node), "redacted": redact(node.value),
+                          "context": context})
+
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _literal(node.value):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name) and _is_credential_name(target.id):
+                        add(target.id, node.value, "assignment")
+            elif isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                            and key.value.lower() in CREDENTIAL_OPTION and _literal(value):
+                        add(key.value, value, "option")
+            elif isinstance(node, ast.Call):
+                func = node.func
+                reader = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if reader in ENV_READERS and node.args and isinstance(node.args[0], ast.Constant) \
+                        and _is_credential_name(node.args[0].value):
+                    defaults = [k.value for k in node.keywords if k.arg == "default"] + node.args[1:2]
+                    for default in defaults:
+                        if _literal(default):
+                            add(node.args[0].value, default, "default")
+                for keyword in node.keywords:
+                    if keyword.arg and keyword.arg.lower() in CREDENTIAL_OPTION and _literal(keyword.value):
+                        add(keyword.arg, keyword.value, "option")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and AWS_KEY_ID.search(node.value):
+                add("AWS access key id", node, "key-id")
+    return found

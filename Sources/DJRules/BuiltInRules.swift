@@ -1,0 +1,16 @@
+/// Every rule djstatic ships, in catalogue order.
+public enum BuiltInRules {
+    public static let all: [any Rule] = [
+        SettingsImportFailedRule(), SettingsSyntaxErrorRule(), UnsetEnvironmentRule(), EvaluationTimeoutRule(),
+        LegacyStaticfilesStorageRule(), LegacyDefaultFileStorageRule(), StoragesMutuallyExclusiveRule(),
+        StoragesWithoutStaticfilesRule(), StoragesWithoutDefaultRule(), StaticURLTrailingSlashRule(),
+        MediaURLTrailingSlashRule(), StaticRootMissingRule(), StaticURLNoneRule(), MediaURLEqualsStaticURLRule(),
+        MediaRootEqualsStaticRootRule(), MediaURLInsideStaticURLRule(), StaticfilesDirsNotListRule(),
+        StaticfilesDirsContainsStaticRootRule(), StaticRootNestedInDirsRule(), PrefixTrailingSlashRule(),
+        StaticfilesDirMissingRule(), StaticfilesDirsEntryShapeRule(), RelativeRootRule(),
+        FileSystemFinderMissingRule(), FinderImportRule(), StorageBackendImportRule(), StaticURLMalformedRule(),
+        InstalledAppImportRule(),
+        ReleaseStrategyBrokenRule(), ReleaseIdFallbackRule(), ReleaseIdUnsafeRule(),
+        LiteralCredentialRule(),
+    ]
+}

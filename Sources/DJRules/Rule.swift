@@ -1,0 +1,147 @@
+import DJSettings
+
+public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+    case info, warning, error
+    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+}
+
+/// A tiny project that demonstrates a rule: `settings` is the settings module's source; `files`
+/// are other project files (relative path -> source), e.g. a storage module.
+public struct Example: Sendable {
+    public var settings: String
+    public var files: [String: String]
+    /// Environment variables set for the evaluation.
+    public var environment: [String: String]
+    /// Target Django version (`--django-version`), when the example depends on it.
+    public var djangoVersion: String?
+    /// Where the example is written (a failing example points at its rule's source).
+    public var sourceFile: String
+    public var sourceLine: Int
+
+    public init(_ settings: String, files: [String: String] = [:], environment: [String: String] = [:],
+                djangoVersion: String? = nil, file: String = #filePath, line: Int = #line) {
+        self.settings = settings
+        self.files = files
+        self.environment = environment
+        self.djangoVersion = djangoVersion
+        self.sourceFile = file
+        self.sourceLine = line
+    }
+}
+
+/// Everything a rule says about itself: identity, documentation, and the examples the test
+/// suite runs through the real interpreter (each `bad` example must trigger the rule, each `good`
+/// one must not).
+public struct RuleDescription: Sendable {
+    /// Stable public code, e.g. "DJS006".
+    public var code: String
+    /// kebab-case name that reads naturally after "ignore", e.g. "static-url-without-trailing-slash".
+    public var name: String
+    public var severity: Severity
+    /// One line: what it finds.
+    public var summary: String
+    /// Why it matters in production.
+    public var rationale: String
+    /// The Django check or exception it mirrors, if any (e.g. "urls.E006").
+    public var mirrors: String?
+    /// Whether the outcome depends on the target Django version.
+    public var versionAware: Bool
+    public var bad: [Example]
+    public var good: [Example]
+
+    public init(code: String, name: String, severity: Severity, summary: String, rationale: String,
+                mirrors: String? = nil, versionAware: Bool = false, bad: [Example], good: [Example]) {
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.summary = summary
+        self.rationale = rationale
+        self.mirrors = mirrors
+        self.versionAware = versionAware
+        self.bad = bad
+        self.good = good
+    }
+}
+
+/// What a rule reports; the engine adds code, severity and a location.
+public struct Finding: Sendable {
+    public var message: String
+    /// The setting concerned; its source gives the location unless `location` is set.
+    public var setting: String?
+    public var location: SourceLocation?
+    public var hints: [String]
+
+    public init(_ message: String, setting: String? = nil, at location: SourceLocation? = nil, hints: [String] = []) {
+        self.message = message
+        self.setting = setting
+        self.location = location
+        self.hints = hints
+    }
+}
+
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    func check(_ context: RuleContext) -> [Finding]
+}
+
+extension Rule {
+    public var description: RuleDescription { Self.description }
+}
+
+/// What rules look at: the evaluated settings, or why evaluation failed.
+public struct RuleContext: Sendable {
+    public enum Outcome: Sendable {
+        case evaluated(SettingsSnapshot)
+        case failed(EvaluationFailure, settingsFile: String)
+    }
+
+    public var outcome: Outcome
+    /// The Django version rules target: `--django-version`, else the installed one, else 5.2.
+    public var djangoVersion: DjangoVersion
+    /// The project's working directory (where manage.py runs): relative paths resolve against it.
+    public var projectRoot: String
+
+    public init(outcome: Outcome, djangoVersion: DjangoVersion, projectRoot: String) {
+        self.outcome = outcome
+        self.djangoVersion = djangoVersion
+        self.projectRoot = projectRoot
+    }
+
+    public var snapshot: SettingsSnapshot? {
+        if case .evaluated(let snapshot) = outcome { return snapshot }
+        return nil
+    }
+
+    public var failure: EvaluationFailure? {
+        if case .failed(let failure, _) = outcome { return failure }
+        return nil
+    }
+}
+
+/// A rule's finding, placed and classified: what every reporter prints.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public var code: String
+    public var name: String
+    public var severity: Severity
+    public var message: String
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var setting: String?
+    public var hints: [String]
+
+    public init(code: String, name: String, severity: Severity, message: String, file: String, line: Int,
+                column: Int, setting: String?, hints: [String] = []) {
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.setting = setting
+        self.hints = hints
+    }
+}

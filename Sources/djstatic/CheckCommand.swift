@@ -1,0 +1,86 @@
+import ArgumentParser
+import DJCheck
+import DJOutput
+import DJRules
+import DJSettings
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Evaluate Django settings and check their static-file configuration.",
+        discussion: """
+            Each SETTINGS path is imported the way manage.py imports it (settings packages, \
+            `from .base import *`, the project's virtualenv). Without paths: [tool.djstatic] settings \
+            in pyproject.toml, else $DJANGO_SETTINGS_MODULE, else manage.py's default.
+
+            Exit status: 0 no error-severity finding; 1 errors found; 2 the settings could not be \
+            evaluated, or bad usage.
+            """)
+
+    @Argument(help: ArgumentHelp("Settings files.", valueName: "settings"), completion: .file(extensions: ["py"]))
+    var paths: [String] = []
+
+    @OptionGroup var evaluation: EvaluationArguments
+
+    @Option(help: "Output format: text, json, sarif or github.")
+    var format: String = "text"
+
+    @Option(name: .customLong("django-version"), help: ArgumentHelp("Target Django version for version-aware rules.",
+                                                                     valueName: "X.Y"))
+    var djangoVersion: String?
+
+    @Option(help: ArgumentHelp("Only these rules (codes, names or prefixes such as DJS; repeatable).", valueName: "code"))
+    var select: [String] = []
+
+    @Option(help: ArgumentHelp("Skip these rules (repeatable).", valueName: "code"))
+    var ignore: [String] = []
+
+    @Flag(name: .customLong("exit-zero"), help: "Exit 0 even when errors are found.")
+    var exitZero = false
+
+    func validate() throws {
+        guard OutputFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be one of text, json, sarif, github")
+        }
+        if let djangoVersion, DjangoVersion(djangoVersion) == nil {
+            throw ValidationError("--django-version expects X.Y, got '\(djangoVersion)'")
+        }
+        for selector in select + ignore where RuleCatalog.codes(matching: selector).isEmpty {
+            throw ValidationError("unknown rule '\(selector)' (djstatic rules lists them)")
+        }
+    }
+
+    func run() throws {
+        let outputFormat = OutputFormat(rawValue: format)!
+        let checker = Checker(options: evaluation.options, select: select, ignore: ignore, djangoVersion: djangoVersion)
+        var diagnostics: [Diagnostic] = []
+        var failedEvaluation = false
+        for target in try evaluation.targets(paths: paths) {
+            let result: CheckResult
+            do {
+                result = try checker.check(target)
+            } catch {
+                printError("djstatic: error: \(error)")
+                throw Exit(status: 2)
+            }
+            for note in result.notes { printError("djstatic: warning: \(note)") }
+            if evaluation.verbose {
+                if !result.outcome.output.isEmpty {
+                    printError("--- output of \(target.module) ---\n" + result.outcome.output)
+                }
+                if case .failure(let failure) = result.outcome.result, !failure.traceback.isEmpty {
+                    printError(failure.traceback)
+                }
+            }
+            failedEvaluation = failedEvaluation || result.evaluationFailed
+            diagnostics += result.diagnostics
+        }
+        let reporter = Reporter(format: outputFormat, colour: outputFormat == .text && isatty(1) != 0,
+                                toolVersion: Djstatic.version)
+        print(reporter.render(diagnostics), terminator: "")
+        if outputFormat == .text && !diagnostics.isEmpty { printError(Reporter.summaryLine(diagnostics)) }
+        if failedEvaluation { throw Exit(status: 2) }
+        if !exitZero && diagnostics.contains(where: { $0.severity == .error }) { throw Exit(status: 1) }
+    }
+}

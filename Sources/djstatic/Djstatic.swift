@@ -1,0 +1,40 @@
+import ArgumentParser
+import DJPython
+import Foundation
+import Glibc
+
+typealias DJPythonOutcome = EvaluationOutcome
+
+@main
+struct Djstatic: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "djstatic",
+        abstract: "Check and collect Django static-file configuration.",
+        version: version,
+        subcommands: [CheckCommand.self, InspectCommand.self, RuleCommand.self, RulesCommand.self])
+
+    /// Exit statuses: 0 ok, 1 errors found, 2 evaluation failure or bad usage (ruff's convention).
+    static func main() {
+        // Ctrl-C ends djstatic at once, even while settings code runs inside Python (which would
+        // otherwise install its own handler the first time something imports `signal`).
+        signal(SIGINT) { _ in _exit(130) }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Glibc.exit(0)
+        } catch let failure as Exit {
+            Glibc.exit(failure.status)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            Glibc.exit(code == .validationFailure || error is ValidationError ? 2 : (code.rawValue == 1 ? 2 : code.rawValue))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import DJCheck
+import Foundation
+
+/// Options every command that evaluates settings accepts.
+struct EvaluationArguments: ParsableArguments {
+    @Option(name: .customLong("settings"), help: "Dotted settings module (with --project-root) instead of a path.")
+    var settingsModule: String?
+
+    @Option(help: ArgumentHelp("Directory the dotted --settings module is imported from.", valueName: "dir"),
+            completion: .directory)
+    var projectRoot: String?
+
+    @Option(help: ArgumentHelp("The project's Python: an interpreter, a virtualenv directory or a libpython file.",
+                               valueName: "path"), completion: .file())
+    var python: String?
+
+    @Option(name: .customLong("python-path"),
+            help: ArgumentHelp("A virtualenv or directory to put on sys.path (repeatable).", valueName: "dir"),
+            completion: .directory)
+    var pythonPaths: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Set an environment variable for the settings (repeatable).",
+                                                         valueName: "KEY=VALUE"))
+    var environment: [String] = []
+
+    @Option(name: .customLong("env-file"), help: ArgumentHelp("Read variables from a .env file (repeatable).", valueName: "file"),
+            completion: .file())
+    var environmentFiles: [String] = []
+
+    @Flag(name: .customLong("strict-env"), help: "Fail when the settings read an unset environment variable.")
+    var strictEnvironment = false
+
+    @Option(help: ArgumentHelp("Seconds the settings may take to evaluate (default 30).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Flag(name: .shortAndLong, help: "Show what the settings printed, and full tracebacks.")
+    var verbose = false
+
+    func validate() throws {
+        for pair in environment where !pair.contains("=") {
+            throw ValidationError("--env expects KEY=VALUE, got '\(pair)'")
+        }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if projectRoot != nil && settingsModule == nil {
+            throw ValidationError("--project-root goes with --settings MODULE")
+        }
+    }
+
+    var options: EvaluationOptions {
+        var options = EvaluationOptions()
+        options.python = python
+        options.pythonPaths = pythonPaths.map { ProjectDiscoveryPaths.absolute($0) }
+        for pair in environment {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            options.environment[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        options.environmentFiles = environmentFiles
+        options.strictEnvironment = strictEnvironment
+        options.timeout = timeout
+        return options
+    }
+
+    /// Settings targets from paths, --settings, or project defaults.
+    func targets(paths: [String]) throws -> [SettingsTarget] {
+        if let settingsModule {
+            return [ProjectDiscovery.target(forModule: settingsModule, projectRoot: projectRoot)]
+        }
+        if !paths.isEmpty { return try paths.map { try ProjectDiscovery.target(forFile: $0) } }
+        let cwd = FileManager.default.currentDirectoryPath
+        return try ProjectDiscovery.defaultTargets(from: cwd, configuration: Configuration.load(near: cwd),
+                                                   environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+enum ProjectDiscoveryPaths {
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+/// A failure that has already been reported; only its exit status is left.
+struct Exit: Error {
+    var status: Int32
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import DJCheck
+import DJOutput
+import DJSettings
+import Foundation
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print the settings as django.conf.settings sees them, with where each was set.",
+        discussion: "Credentials are shown redacted. Exit status 2 when the settings cannot be evaluated.")
+
+    @Argument(help: ArgumentHelp("Settings file.", valueName: "settings"), completion: .file(extensions: ["py"]))
+    var paths: [String] = []
+
+    @OptionGroup var evaluation: EvaluationArguments
+
+    @Option(help: "Output format: json or text.")
+    var format: String = "json"
+
+    func validate() throws {
+        guard ["json", "text"].contains(format) else { throw ValidationError("--format must be json or text") }
+    }
+
+    func run() throws {
+        let checker = Checker(options: evaluation.options)
+        var documents: [[String: Any]] = []
+        for target in try evaluation.targets(paths: paths) {
+            let configuration = Configuration.load(near: target.file.map { ($0 as NSString).deletingLastPathComponent }
+                                                   ?? target.workingDirectory)
+            let outcome: DJPythonOutcome
+            do {
+                outcome = try checker.evaluate(target, configuration: configuration).0
+            } catch {
+                printError("djstatic: error: \(error)")
+                throw Exit(status: 2)
+            }
+            switch outcome.result {
+            case .failure(let failure):
+                let reporter = Reporter(format: .text, toolVersion: Djstatic.version)
+                printError("\(reporter.displayPath(failure.location.file)):\(failure.location.line):\(failure.location.column): "
+                           + "error[\(failure.kind == .syntax ? "EVAL002" : failure.kind == .timeout ? "EVAL004" : "EVAL001")]: \(failure.message)")
+                if evaluation.verbose { printError(failure.traceback) }
+                throw Exit(status: 2)
+            case .success(let snapshot):
+                documents.append(Self.document(snapshot))
+            }
+        }
+        if format == "json" {
+            print(Reporter.encode(documents.count == 1 ? documents[0] : documents), terminator: "")
+        } else {
+            for document in documents {
+                let settings = document["settings"] as? [String: Any] ?? [:]
+                let sources = document["sources"] as? [String: [String: Any]] ?? [:]
+                for name in settings.keys.sorted() {
+                    let value = Reporter.encode(settings[name]!).replacingOccurrences(of: "\n", with: " ")
+                    let source = sources[name].map { "  # \($0["file"] ?? ""):\($0["line"] ?? "")" } ?? ""
+                    print("\(name) = \(value.trimmingCharacters(in: .whitespaces))\(source)")
+                }
+            }
+        }
+    }
+
+    static func document(_ snapshot: SettingsSnapshot) -> [String: Any] {
+        [
+            "django_version": snapshot.installedDjango as Any? ?? NSNull(),
+            "python_version": snapshot.pythonVersion,
+            "settings_module": snapshot.settingsModule,
+            "settings_file": snapshot.settingsFile,
+            "settings": snapshot.values.mapValues(\.jsonObject),
+            "sources": snapshot.sources.mapValues { ["file": $0.file, "line": $0.line, "column": $0.column] },
+            "missing_env": snapshot.placeholderEnvironment,
+            "defaulted_env": snapshot.defaultedEnvironment,
+        ]
+    }
+}
