@@ -59,6 +59,7 @@ public struct Evaluator: Sendable {
             "env": request.environment,
             "strict_env": request.strictEnvironment,
             "argv": request.argv,
+            "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),
         ]
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
         let file = request.settingsFile ?? request.settingsModule
