@@ -10,13 +10,11 @@ Compatible with Python 3.10-3.13.
 
 import ast
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
 import os
 import sys
-import traceback
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -217,7 +215,7 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
             module.__dict__.pop(MARK, None)
 
 
-class _ProjectFinder(importlib.abc.MetaPathFinder):
+class _ProjectFinder:  # a meta path finder (duck-typed: importlib.abc costs ~10 ms to import)
     def __init__(self, roots, provenance):
         self.roots = [os.path.join(os.path.abspath(r), "") for r in roots]
         self.provenance = provenance
@@ -244,6 +242,7 @@ class _ProjectFinder(importlib.abc.MetaPathFinder):
 
 def _project_frame(tb, finder):
     """The innermost traceback entry inside a project file, as (file, line, column)."""
+    import traceback
     found = None
     for entry in traceback.extract_tb(tb):
         if not (entry.filename and finder.is_project_file(entry.filename)):
@@ -269,6 +268,7 @@ def exception_message(error):
 
 
 def _error(kind, error, finder, settings_file):
+    import traceback
     tb_text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if isinstance(error, SyntaxError):
         where = (error.filename or settings_file, error.lineno or 1, error.offset or 1)
