@@ -33,3 +33,26 @@ enum TestProject {
         return Checker(options: options, select: select, djangoVersion: djangoVersion, processEnvironment: [:])
     }
 }
+
+extension TestProject {
+    /// Runs `script` with `.venvs/<venv>/bin/python` and returns its stdout (throws on failure).
+    static func runPython(venv: String, script: String, arguments: [String] = [], input: String = "") throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: repository + "/.venvs/\(venv)/bin/python")
+        process.arguments = ["-c", script] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let errors = DispatchQueue.global().sync { stderr.fileHandleForReading.readDataToEndOfFile() }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CheckError.python("python exited \(process.terminationStatus): " + String(decoding: errors, as: UTF8.self))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

@@ -567,6 +567,7 @@ def evaluate(request_json):
     settings_file = request.get("settings_file") or ""
     recorder = envshim.Recorder(finder.is_project_file, strict=request.get("strict_env", False))
     response = {"python_version": ".".join(str(p) for p in sys.version_info[:3])}
+    values.SEEN_SECRETS.clear()
     sys.dont_write_bytecode = True
     try:
         _activate_site_dirs(request.get("site_dirs", []), request.get("isolate_from_system_site", False))
@@ -591,7 +592,7 @@ def evaluate(request_json):
         finally:
             recorder.uninstall()
         response["env"] = recorder.report()
-        return json.dumps(response)
+        return json.dumps(values.scrub(response))
     finally:
         sys.stdout.flush()
         sys.stderr.flush()

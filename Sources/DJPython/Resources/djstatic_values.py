@@ -17,15 +17,42 @@ URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:/@
 AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 MAX_DEPTH = 32
 
+# Every credential redacted during this evaluation; scrub() removes them from anything else
+# (exception messages, reprs, tracebacks) before the answer leaves the interpreter.
+SEEN_SECRETS = set()
+
 
 def redact(value):
     """The form in which a credential may be shown: enough to recognise, never to use."""
     text = str(value)
     if not text:
         return ""
+    if len(text) >= 8 and not (text.isalpha() and (text.islower() or text.isupper())):
+        SEEN_SECRETS.add(text)  # random-looking: safe to scrub everywhere (not a word like "postgres")
     if AWS_KEY_ID.fullmatch(text):
         return text[:4] + "*" * 12 + text[-4:]
     return "*" * min(len(text), 8)
+
+
+def scrub(obj):
+    """Replace every credential seen so far, wherever it occurs in strings inside ``obj``."""
+    if not SEEN_SECRETS:
+        return obj
+    secrets = sorted(SEEN_SECRETS, key=len, reverse=True)
+
+    def clean(value):
+        if isinstance(value, str):
+            for secret in secrets:
+                if secret in value:
+                    value = value.replace(secret, redact(secret))
+            return value
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    return clean(obj)
 
 
 def redact_text(text):

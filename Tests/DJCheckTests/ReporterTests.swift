@@ -1,0 +1,98 @@
+import DJCheck
+import DJOutput
+import DJRules
+import Foundation
+import Testing
+
+@Suite struct ReporterTests {
+    static let diagnostics = [
+        Diagnostic(code: "DJS006", name: "static-url-without-trailing-slash", severity: .error,
+                   message: "The STATIC_URL setting must end with a slash. (urls.E006)", file: "/work/p/shop/settings.py",
+                   line: 9, column: 1, setting: "STATIC_URL", hints: ["use '/static/'"]),
+        Diagnostic(code: "DJS017", name: "staticfiles-dir-missing", severity: .warning,
+                   message: "100% missing, really: a,b\nsecond line", file: "/elsewhere/base.py",
+                   line: 3, column: 17, setting: "STATICFILES_DIRS"),
+        Diagnostic(code: "EVAL003", name: "unset-environment-variables", severity: .info,
+                   message: "settings read 1 unset environment variable", file: "/work/p/shop/settings.py",
+                   line: 1, column: 1, setting: nil),
+    ]
+
+    func reporter(_ format: OutputFormat) -> Reporter {
+        Reporter(format: format, baseDirectory: "/work/p", toolVersion: "0.1.0")
+    }
+
+    @Test func textFollowsTheCompilerConvention() {
+        let text = reporter(.text).render(Self.diagnostics)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "shop/settings.py:9:1: error[DJS006]: The STATIC_URL setting must end with a slash. (urls.E006)")
+        #expect(lines[1] == "    hint: use '/static/'")
+        #expect(lines[2] == "/elsewhere/base.py:3:17: warning[DJS017]: 100% missing, really: a,b")
+        #expect(text.contains("shop/settings.py:1:1: info[EVAL003]: "))
+        #expect(!text.contains("\u{1B}["), "no colour unless asked (TTY)")
+    }
+
+    @Test func jsonHasTheDocumentedShape() throws {
+        let data = Data(reporter(.json).render(Self.diagnostics).utf8)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let items = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(items.count == 3)
+        for key in ["code", "name", "severity", "message", "file", "line", "column", "setting"] {
+            #expect(items[0][key] != nil, "missing \(key)")
+        }
+        #expect(items[0]["file"] as? String == "shop/settings.py")
+        #expect(items[0]["line"] as? Int == 9)
+        #expect(items[2]["setting"] is NSNull)
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary == ["error": 1, "warning": 1, "info": 1])
+    }
+
+    @Test func githubAnnotationsUseWorkflowCommandSyntax() throws {
+        let lines = reporter(.github).render(Self.diagnostics).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let pattern = try Regex(#"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[^:,]+::[^\n]+$"#)
+        for line in lines { #expect(line.wholeMatch(of: pattern) != nil, "\(line)") }
+        #expect(lines[0].hasPrefix("::error file=shop/settings.py,line=9,col=1,title=DJS006 static-url-without-trailing-slash::"))
+        #expect(lines[0].hasSuffix("(urls.E006)%0Ause '/static/'"))
+        #expect(lines[1].contains("::100%25 missing, really: a,b%0Asecond line"))
+        #expect(lines[2].hasPrefix("::notice "))
+    }
+
+    /// SARIF output validates against the SARIF 2.1.0 JSON schema (with the real jsonschema package).
+    @Test func sarifValidatesAgainstTheSchema() throws {
+        let schema = TestProject.repository + "/../shared/data/sarif-schema-2.1.0.json"
+        try #require(FileManager.default.fileExists(atPath: schema), "shared SARIF schema missing at \(schema)")
+        let sarif = reporter(.sarif).render(Self.diagnostics)
+        let output = try TestProject.runPython(venv: "tools", script: """
+            import json, sys
+            import jsonschema
+            schema = json.load(open(sys.argv[1]))
+            document = json.loads(sys.stdin.read())
+            jsonschema.Draft7Validator(schema).validate(document)
+            run = document["runs"][0]
+            print(len(run["results"]), len(run["tool"]["driver"]["rules"]))
+            """, arguments: [schema], input: sarif)
+        #expect(output == "3 \(BuiltInRules.all.count)\n")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
+        let run = try #require((object["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.map { $0["level"] as? String } == ["error", "warning", "note"])
+    }
+
+    /// A credential never appears in any output format, even in messages built from values.
+    @Test(arguments: OutputFormat.allCases)
+    func credentialsNeverAppearInOutput(_ format: OutputFormat) throws {
+        let secret = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
+        let directory = try TestProject.make(["settings.py": """
+            import os
+            AWS_SECRET_ACCESS_KEY = "\(secret)"
+            AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "AKIAABCDEFGHIJKLMNOP")
+            STORAGES = {"staticfiles": {"BACKEND": "x.\(secret)", "OPTIONS": {"secret_key": "\(secret)"}}}
+            STATIC_URL = "https://user:\(secret)@cdn.example.com/static"
+            """])
+        let result = try TestProject.checker().check(try ProjectDiscovery.target(forFile: directory + "/settings.py"))
+        #expect(result.diagnostics.contains { $0.code == "SEC001" })
+        let rendered = Reporter(format: format, toolVersion: "0").render(result.diagnostics)
+        #expect(!rendered.contains(secret))
+        #expect(!rendered.contains("AKIAABCDEFGHIJKLMNOP"))
+    }
+}

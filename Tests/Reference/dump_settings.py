@@ -1,0 +1,161 @@
+"""Reference dump of django.conf.settings, for the differential test of `djstatic inspect`.
+
+Run with the project's Python, from the directory holding manage.py, with DJANGO_SETTINGS_MODULE
+set:
+
+    cd fixtures/minimal && DJANGO_SETTINGS_MODULE=mysite.settings \
+        ../../.venvs/dj52/bin/python ../../Tests/Reference/dump_settings.py
+
+Prints one JSON object (sorted keys): every upper-case setting django.conf.settings has, read
+with getattr() after the script prefix is set as django.setup() sets it, in the plain JSON form
+`djstatic inspect --format json` uses for its "settings" object, credentials redacted the same way.
+
+This is a deliberately independent implementation of that contract (it shares no code with
+djstatic's evaluator): the point of the test is that two implementations agree.
+"""
+
+import json
+import os
+import re
+import sys
+
+# What makes a setting name or dict key a credential, and the suffixes that name things about a
+# credential (a file holding it, the variable it comes from...) rather than the credential itself.
+CREDENTIAL_WORDS = ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "ACCESS_KEY", "ACCOUNT_KEY", "PRIVATE_KEY",
+                    "CONNECTION_STRING", "CREDENTIALS", "API_KEY", "SAS")
+NOT_CREDENTIAL_SUFFIXES = ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH", "_FALLBACKS")
+
+# scheme://user:password@  (the password part is what gets masked)
+USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^:/@\s]*):[^@/\s]+@")
+# An AWS access key id, as a whole word.
+AWS_ID = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+
+# Containers nested this deep (or containing themselves) are not followed.
+DEPTH_LIMIT = 32
+TOO_DEEP = "<recursive or too deep>"
+
+
+def names_credential(name):
+    if not isinstance(name, str) or name.endswith(NOT_CREDENTIAL_SUFFIXES):
+        return False
+    upper = name.upper()
+    return any(word in upper for word in CREDENTIAL_WORDS)
+
+
+def mask(text):
+    """A credential's visible form: AWS key ids keep 4 characters at each end, anything else
+    becomes at most 8 asterisks."""
+    if text == "":
+        return ""
+    if len(text) == 20 and AWS_ID.match(text):
+        return text[:4] + "*" * 12 + text[-4:]
+    return "*" * min(len(text), 8)
+
+
+def scrub(text):
+    """Masks URL passwords and AWS key ids anywhere in a text."""
+    text = USERINFO.sub(lambda m: m.group(1) + m.group(2) + ":***@", text)
+    return AWS_ID.sub(lambda m: mask(m.group(0)), text)
+
+
+def safe_repr(obj):
+    try:
+        return repr(obj)
+    except Exception as error:  # a broken __repr__
+        return "<unrepresentable: %s>" % type(error).__name__
+
+
+def plain(value, name, depth, ancestors):
+    """The JSON-ready form of one value; `name` is the setting or dict key it is stored under."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (str, bytes)) and names_credential(name):
+        return mask(value.decode("latin-1") if isinstance(value, bytes) else str(value))
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)
+        return value
+    if isinstance(value, str):
+        # Lone surrogates (from surrogateescape'd bytes) cannot be encoded: they become U+FFFD.
+        text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return scrub(text)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, os.PathLike):
+        try:
+            return os.fsdecode(os.fspath(value))
+        except TypeError:
+            pass
+    if depth >= DEPTH_LIMIT or id(value) in ancestors:
+        return TOO_DEEP
+    inner = ancestors | {id(value)}
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            json_key = key_text(key, depth + 1, inner)
+            if json_key not in out:  # first one wins when two keys print alike
+                out[json_key] = plain(item, key if isinstance(key, str) else None, depth + 1, inner)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [plain(item, name, depth + 1, inner) for item in value]
+    if isinstance(value, (set, frozenset)):
+        # Order is only approximately djstatic's (it sorts by its internal tagged form): the
+        # fixtures avoid sets.
+        items = [plain(item, name, depth + 1, inner) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    if type(value).__name__ == "__proxy__":  # gettext_lazy() and friends
+        return plain(lazy_text(value), name, depth, ancestors)
+    return scrub(safe_repr(value))
+
+
+def lazy_text(proxy):
+    """str() of a lazy string, as the running site sees it. Translating needs the app registry,
+    which django.setup() fills before any request: fill it (once every setting has been read)
+    when a lazy string is met."""
+    from django.core.exceptions import AppRegistryNotReady
+
+    try:
+        return str(proxy)
+    except AppRegistryNotReady:
+        from django.apps import apps
+        from django.conf import settings
+
+        apps.populate(settings.INSTALLED_APPS)
+        return str(proxy)
+
+
+def key_text(key, depth, ancestors):
+    """JSON object keys: str keys as themselves (scrubbed like any str), other keys as repr()."""
+    if isinstance(key, str):
+        return plain(key, None, depth, ancestors)
+    return safe_repr(key)
+
+
+def main():
+    sys.dont_write_bytecode = True  # leave no __pycache__ in the fixtures
+    # As manage.py does: the project directory comes first on sys.path.
+    sys.path.insert(0, os.getcwd())
+    sys.argv = ["manage.py", "check"]
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        sys.exit("dump_settings.py: set DJANGO_SETTINGS_MODULE")
+
+    import warnings
+
+    from django.conf import settings
+    from django.urls import set_script_prefix
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        force_script_name = settings.FORCE_SCRIPT_NAME  # configures the settings
+        set_script_prefix("/" if force_script_name is None else force_script_name)
+        names = [name for name in dir(settings) if name.isupper()]
+        values = {name: getattr(settings, name) for name in names}
+
+    dumped = {name: plain(value, name, 0, frozenset()) for name, value in values.items()}
+    sys.stdout.write(json.dumps(dumped, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
