@@ -78,7 +78,7 @@ struct CheckCommand: ParsableCommand {
         }
         let reporter = Reporter(format: outputFormat, colour: outputFormat == .text && isatty(1) != 0,
                                 toolVersion: Djstatic.version)
-        print(reporter.render(diagnostics), terminator: "")
+        printOutput(reporter.render(diagnostics))
         if outputFormat == .text && !diagnostics.isEmpty { printError(Reporter.summaryLine(diagnostics)) }
         if failedEvaluation { throw Exit(status: 2) }
         if !exitZero && diagnostics.contains(where: { $0.severity == .error }) { throw Exit(status: 1) }

@@ -79,6 +79,11 @@ enum ProjectDiscoveryPaths {
     }
 }
 
+/// Writes to standard output, unbuffered (so it interleaves correctly with standard error).
+func printOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
 /// Writes to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))

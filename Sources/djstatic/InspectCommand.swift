@@ -47,7 +47,7 @@ struct InspectCommand: ParsableCommand {
             }
         }
         if format == "json" {
-            print(Reporter.encode(documents.count == 1 ? documents[0] : documents), terminator: "")
+            printOutput(Reporter.encode(documents.count == 1 ? documents[0] : documents))
         } else {
             for document in documents {
                 let settings = document["settings"] as? [String: Any] ?? [:]

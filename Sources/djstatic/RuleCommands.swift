@@ -13,7 +13,7 @@ struct RuleCommand: ParsableCommand {
             printError("djstatic: error: unknown rule '\(code)' (djstatic rules lists them)")
             throw Exit(status: 2)
         }
-        print(Self.document(rule.description), terminator: "")
+        printOutput(Self.document(rule.description))
     }
 
     static func document(_ d: RuleDescription) -> String {

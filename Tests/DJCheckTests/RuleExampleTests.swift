@@ -66,6 +66,15 @@ struct RuleExampleCase: CustomTestStringConvertible, Sendable {
         #expect(Set(codes).count == codes.count, "duplicate rule codes")
     }
 
+    /// README's rule table lists every rule with its real severity and name.
+    @Test func readmeListsEveryRule() throws {
+        let readme = try String(contentsOfFile: TestProject.repository + "/README.md", encoding: .utf8)
+        for rule in BuiltInRules.all.map(\.description) {
+            #expect(readme.contains("| \(rule.code) | \(rule.severity.rawValue) | \(rule.name) |"),
+                    "README.md does not list \(rule.code) as | \(rule.code) | \(rule.severity.rawValue) | \(rule.name) |")
+        }
+    }
+
     /// The rule codes of the catalogue (../shared/spec/rules.md) for these families are all implemented.
     @Test func catalogueFamiliesAreComplete() {
         let codes = Set(BuiltInRules.all.map(\.description.code))

@@ -15,7 +15,7 @@ struct LegacyStorageSetting {
             "\(setting) is ignored since Django 5.1 (target \(context.djangoVersion)): "
                 + "STORAGES['\(alias)'] is used instead, which is \(effective), not \(legacy.pythonRepr)",
             setting: setting,
-            hints: ["move it into STORAGES = {\"\(alias)\": {\"BACKEND\": \(legacy.pythonRepr)}, ...} (djstatic migrate does this)"])]
+            hints: ["move it into STORAGES = {\"\(alias)\": {\"BACKEND\": \(legacy.pythonRepr)}, ...}"])]
     }
 }
 
