@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+/// The djstatic executable as a user runs it: discovery, configuration, formats, exit statuses.
+@Suite struct CLIBehaviourTests {
+    /// Writes a throw-away project (relative path -> text) and returns its directory.
+    func project(_ files: [String: String]) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-cli-\(UUID().uuidString)")
+        for (relative, text) in files {
+            let url = directory.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+
+    func djstatic(_ arguments: [String], in directory: URL, venv: String? = "dj52",
+                  environment extra: [String: String] = [:]) throws -> ProcessResult {
+        var environment = Paths.baseEnvironment()
+        environment.merge(extra) { $1 }
+        let python = venv.map { ["--python-path", Paths.venv($0).path] } ?? []
+        let evaluating = ["check", "inspect"].contains(arguments.first ?? "")
+        return try runProcess(try Paths.djstatic(), arguments + (evaluating ? python : []),
+                              environment: environment, currentDirectory: directory)
+    }
+
+    static let clean = """
+        INSTALLED_APPS = ["django.contrib.staticfiles"]
+        STATIC_URL = "/static/"
+        STATIC_ROOT = "/srv/static"
+        """
+
+    @Test func exitStatusesFollowTheDocumentedContract() throws {
+        let directory = try project(["clean.py": Self.clean, "broken.py": "STATIC_URL = '/static'\n",
+                                     "raises.py": "import os\nX = os.environ['A'] + missing\n"])
+        #expect(try djstatic(["check", "clean.py"], in: directory).status == 0)
+        let broken = try djstatic(["check", "broken.py"], in: directory)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.hasPrefix("broken.py:1:1: error[DJS006]: The STATIC_URL setting must end with a slash."))
+        #expect(broken.stderr.contains("Found 1 error"))
+        #expect(try djstatic(["check", "broken.py", "--exit-zero"], in: directory).status == 0)
+        let raises = try djstatic(["check", "raises.py"], in: directory)
+        #expect(raises.status == 2)
+        #expect(raises.stdout.contains("raises.py:2:23: error[EVAL001]: NameError: name 'missing' is not defined"))
+        #expect(try djstatic(["check", "clean.py", "--format", "xml"], in: directory).status == 2)
+        #expect(try djstatic(["check", "nonexistent.py"], in: directory).status == 2)
+        #expect(try djstatic(["check", "clean.py", "--select", "NOPE999"], in: directory).status == 2)
+    }
+
+    @Test func severalPathsInOneCallAndJSONOutput() throws {
+        let directory = try project(["a.py": "STATIC_URL = '/a'\n", "b.py": "MEDIA_URL = '/m'\n"])
+        let result = try djstatic(["check", "a.py", "b.py", "--format", "json"], in: directory)
+        #expect(result.status == 1)
+        let document = try jsonObject(result.stdout, what: "check --format json")
+        let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.compactMap { $0["code"] as? String }.sorted() == ["DJS006", "DJS007"])
+        #expect(diagnostics.compactMap { $0["file"] as? String }.sorted() == ["a.py", "b.py"])
+        #expect((document["summary"] as? [String: Int])?["error"] == 2)
+    }
+
+    @Test func settingsAreFoundFromManagePyOrTheEnvironmentOrDottedName() throws {
+        let directory = try project([
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n",
+            "site_conf/__init__.py": "",
+            "site_conf/settings.py": "STATIC_URL = '/from-manage-py'\n",
+            "site_conf/other.py": "STATIC_URL = '/from-env'\n",
+        ])
+        let fromManage = try djstatic(["check", "--format", "json"], in: directory)
+        #expect(fromManage.stdout.contains("site_conf/settings.py"), "\(fromManage.summary)")
+        let fromEnvironment = try djstatic(["check"], in: directory,
+                                           environment: ["DJANGO_SETTINGS_MODULE": "site_conf.other"])
+        #expect(fromEnvironment.stdout.contains("site_conf/other.py:1:1: error[DJS006]"), "\(fromEnvironment.summary)")
+        let dotted = try djstatic(["inspect", "--settings", "site_conf.other", "--project-root", directory.path],
+                                  in: FileManager.default.temporaryDirectory)
+        let document = try jsonObject(dotted.stdout, what: "inspect --settings")
+        #expect(document["settings_module"] as? String == "site_conf.other")
+        #expect((document["settings"] as? [String: Any])?["STATIC_URL"] as? String == "/from-env")
+    }
+
+    @Test func pyprojectConfigurationIsApplied() throws {
+        let directory = try project([
+            "manage.py": "",
+            "pyproject.toml": """
+                [tool.djstatic]
+                settings = ["conf.settings"]
+                ignore = ["DJS006"]
+                env = { BUCKET = "assets" }
+                colour = "blue"
+
+                [tool.djstatic.severity]
+                media-url-without-trailing-slash = "warning"
+                """,
+            "conf/__init__.py": "",
+            "conf/settings.py": "import os\nSTATIC_URL = '/static'\nMEDIA_URL = '/media'\nB = os.environ['BUCKET']\n",
+        ])
+        let result = try djstatic(["check", "--format", "json"], in: directory)
+        #expect(result.status == 0, "\(result.summary)")
+        let document = try jsonObject(result.stdout, what: "check with pyproject")
+        let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.map { "\($0["code"]!) \($0["severity"]!)" } == ["DJS007 warning"])
+        #expect(result.stderr.contains("unknown key 'colour' in [tool.djstatic]"))
+    }
+
+    @Test func inlineSuppressionByCodeOrName() throws {
+        let directory = try project(["s.py": """
+            STATIC_URL = '/static'  # djstatic: ignore[static-url-without-trailing-slash]
+            MEDIA_URL = '/media'  # djstatic: ignore[DJS006]
+            """])
+        let result = try djstatic(["check", "s.py"], in: directory)
+        #expect(result.stdout == "s.py:2:1: error[DJS007]: The MEDIA_URL setting must end with a slash. (urls.E006)\n    hint: use '/media/'\n")
+    }
+
+    @Test func endlessSettingsTimeOut() throws {
+        let directory = try project(["loop.py": "import time\nwhile True:\n    time.sleep(0.01)\n"])
+        let start = Date()
+        let result = try djstatic(["check", "loop.py", "--timeout", "1"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("error[EVAL004]"), "\(result.summary)")
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test func printsFromSettingsStayOutOfTheReport() throws {
+        let directory = try project(["noisy.py": "print('SETTINGS SAYS HI')\nimport os\nos.system('echo FROM SHELL')\nSTATIC_URL = '/s/'\n"])
+        let quiet = try djstatic(["check", "noisy.py", "--format", "json"], in: directory)
+        #expect(!quiet.stdout.contains("HI") && !quiet.stdout.contains("SHELL"))
+        _ = try jsonObject(quiet.stdout, what: "json with a noisy settings module")
+        let verbose = try djstatic(["check", "noisy.py", "-v"], in: directory)
+        #expect(verbose.stderr.contains("SETTINGS SAYS HI") && verbose.stderr.contains("FROM SHELL"))
+    }
+
+    /// Django 6.1 runs on Python 3.12: the project's own interpreter is embedded.
+    @Test func django61OnPython312() throws {
+        let directory = try project(["s.py": Self.clean + "\nimport sys\nPYTHON = list(sys.version_info[:2])\n"])
+        let result = try djstatic(["inspect", "s.py"], in: directory, venv: "dj61")
+        #expect(result.status == 0, "\(result.summary)")
+        let document = try jsonObject(result.stdout, what: "inspect on dj61")
+        #expect(document["django_version"] as? String == "6.1.3")
+        #expect((document["python_version"] as? String)?.hasPrefix("3.12.") == true)
+        #expect((document["settings"] as? [String: Any])?["PYTHON"] as? [Int] == [3, 12])
+    }
+
+    /// On real Django 4.2, STORAGES with a legacy setting is refused at load: DJS003, not EVAL001.
+    @Test func django42MutuallyExclusiveStorageSettings() throws {
+        let directory = try project(["s.py": Self.clean + """
+
+            STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+            STATICFILES_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            """])
+        let on42 = try djstatic(["check", "s.py", "--format", "json"], in: directory, venv: "dj42")
+        let codes42 = try (jsonObject(on42.stdout, what: "dj42")["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes42.contains("DJS003") && !codes42.contains("DJS001") && !codes42.contains("EVAL001"), "\(on42.summary)")
+        let on52 = try djstatic(["check", "s.py", "--format", "json"], in: directory, venv: "dj52")
+        let codes52 = try (jsonObject(on52.stdout, what: "dj52")["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes52.contains("DJS001") && !codes52.contains("DJS003"))
+        let migrating = try djstatic(["check", "s.py", "--format", "json", "--django-version", "5.2"], in: directory, venv: "dj42")
+        #expect(migrating.stdout.contains("DJS001"), "a 4.2 project checked for 5.2 learns what breaks on upgrade")
+    }
+
+    @Test func mismatchedPythonIsExplained() throws {
+        let directory = try project(["s.py": Self.clean])
+        let result = try djstatic(["check", "s.py", "--python", "/usr/bin/python3.11"], in: directory, venv: "dj61")
+        #expect(result.stderr.contains("is Python 3.12 but --python embeds Python 3.11"), "\(result.summary)")
+    }
+
+    @Test func ruleDocumentation() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let rule = try djstatic(["rule", "DJS006"], in: directory, venv: nil)
+        #expect(rule.status == 0)
+        #expect(rule.stdout.hasPrefix("DJS006 (static-url-without-trailing-slash) — error"))
+        #expect(rule.stdout.contains("## Use instead"))
+        #expect(try djstatic(["rule", "static-url-without-trailing-slash"], in: directory, venv: nil).stdout == rule.stdout)
+        #expect(try djstatic(["rule", "XYZ001"], in: directory, venv: nil).status == 2)
+        let rules = try djstatic(["rules"], in: directory, venv: nil)
+        #expect(rules.stdout.split(separator: "\n").count >= 32)
+    }
+}
