@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "DJRules", dependencies: ["DJSettings"]),
         // Text, JSON, SARIF and GitHub reporters.
         .target(name: "DJOutput", dependencies: ["DJRules"]),
+        // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
+        .target(name: "DJCollect", dependencies: ["DJSettings"]),
         // Project discovery, configuration, evaluation + rules + suppressions.
         .target(name: "DJCheck", dependencies: [
             "DJPython", "DJRules", "DJSettings",
@@ -35,6 +37,7 @@ let package = Package(
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
         .testTarget(name: "DJCheckTests", dependencies: ["DJCheck", "DJRules", "DJOutput", "DJPython"]),
         .testTarget(name: "CLITests", dependencies: ["DJRules"]),
+        .testTarget(name: "DJCollectTests", dependencies: ["DJCollect"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,7 +14,10 @@ extension SettingValue {
         case .string(let s), .bytes(let s), .path(let s): s
         case .list(let items), .tuple(let items), .set(let items): items.map(\.jsonObject)
         case .dict(let entries):
-            Dictionary(entries.map { ($0.key.string ?? $0.key.pythonRepr, $0.value.jsonObject) }) { first, _ in first }
+            Dictionary(entries.map { entry -> (String, Any) in
+                if case .string(let key) = entry.key { return (key, entry.value.jsonObject) }
+                return (entry.key.pythonRepr, entry.value.jsonObject)  // json keys: repr() of non-str keys
+            }) { first, _ in first }
         case .secret(let redacted): redacted
         case .placeholder(let name): SettingValue.placeholderPrefix + name
         case .opaque(_, let repr): repr

@@ -14,10 +14,12 @@ public struct EvaluationRequest: Sendable, Codable {
     public var environment: [String: String]
     public var strictEnvironment: Bool
     public var argv: [String]
+    /// Also run `django.setup()` and describe collectstatic's finders and storage.
+    public var collect: Bool
 
     public init(settingsModule: String, settingsFile: String?, projectRoots: [String],
                 extraPaths: [String] = [], environment: [String: String] = [:],
-                strictEnvironment: Bool = false, argv: [String] = ["manage.py", "check"]) {
+                strictEnvironment: Bool = false, argv: [String] = ["manage.py", "check"], collect: Bool = false) {
         self.settingsModule = settingsModule
         self.settingsFile = settingsFile
         self.projectRoots = projectRoots
@@ -25,6 +27,7 @@ public struct EvaluationRequest: Sendable, Codable {
         self.environment = environment
         self.strictEnvironment = strictEnvironment
         self.argv = argv
+        self.collect = collect
     }
 }
 
@@ -59,6 +62,7 @@ public struct Evaluator: Sendable {
             "env": request.environment,
             "strict_env": request.strictEnvironment,
             "argv": request.argv,
+            "collect": request.collect,
             "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),
         ]
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
@@ -115,7 +119,7 @@ public struct Evaluator: Sendable {
         if let failure = object["django_error"] as? [String: Any] {
             djangoError = (failure["type"] as? String ?? "Exception", failure["message"] as? String ?? "")
         }
-        let snapshot = SettingsSnapshot(
+        var snapshot = SettingsSnapshot(
             settingsModule: request.settingsModule,
             settingsFile: object["settings_file"] as? String ?? request.settingsFile ?? "",
             pythonVersion: python, installedDjango: django, djangoLoadError: djangoError,
@@ -133,8 +137,52 @@ public struct Evaluator: Sendable {
             },
             releases: releases, literalCredentials: credentials,
             projectFiles: object["project_files"] as? [String] ?? [])
+        if let collect = object["collect"] as? [String: Any] {
+            snapshot.collect = decodeCollect(collect)
+        }
         return EvaluationOutcome(result: .success(snapshot), output: output, pythonVersion: python,
                                  installedDjango: django)
+    }
+
+    static func decodeCollect(_ object: [String: Any]) -> Result<CollectDescription, CollectFailure> {
+        if let error = object["error"] as? [String: Any] {
+            return .failure(CollectFailure(message: error["message"] as? String ?? "", location: location(error),
+                                           unsupported: error["unsupported"] as? Bool ?? false))
+        }
+        let finders = (object["finders"] as? [[String: Any]] ?? []).map { finder in
+            CollectDescription.Finder(
+                path: finder["path"] as? String ?? "",
+                kind: CollectDescription.Finder.Kind(rawValue: finder["kind"] as? String ?? "") ?? .filesystem,
+                className: finder["class"] as? String ?? "",
+                roots: (finder["roots"] as? [[String: Any]] ?? []).map {
+                    CollectDescription.Root(location: $0["location"] as? String ?? "", prefix: $0["prefix"] as? String ?? "",
+                                            app: $0["app"] as? String)
+                })
+        }
+        let storage = object["storage"] as? [String: Any] ?? [:]
+        var manifest: CollectDescription.Manifest?
+        if storage["kind"] as? String == "manifest" {
+            manifest = CollectDescription.Manifest(
+                name: storage["manifest_name"] as? String ?? "staticfiles.json",
+                version: storage["manifest_version"] as? String ?? "1.1",
+                strict: storage["manifest_strict"] as? Bool ?? true,
+                keepIntermediateFiles: storage["keep_intermediate_files"] as? Bool ?? false,
+                maxPostProcessPasses: storage["max_post_process_passes"] as? Int ?? 5,
+                jsModuleImportAggregation: storage["support_js_module_import_aggregation"] as? Bool ?? false,
+                location: storage["manifest_location"] as? String,
+                filePermissions: storage["manifest_file_permissions_mode"] as? Int,
+                directoryPermissions: storage["manifest_directory_permissions_mode"] as? Int)
+        }
+        return .success(CollectDescription(
+            staticURL: object["static_url"] as? String,
+            defaultIgnorePatterns: object["default_ignore_patterns"] as? [String] ?? [],
+            finders: finders,
+            storage: CollectDescription.Storage(
+                className: storage["class"] as? String ?? "", classNames: storage["mro"] as? [String] ?? [],
+                location: storage["location"] as? String, baseURL: storage["base_url"] as? String,
+                filePermissions: storage["file_permissions_mode"] as? Int,
+                directoryPermissions: storage["directory_permissions_mode"] as? Int,
+                allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest)))
     }
 
     static func location(_ object: [String: Any]) -> SourceLocation? {

@@ -113,7 +113,7 @@ extension SettingValue {
         case .bigInt(let s): s
         case .float(let d): String(d)
         case .string(let s): Self.quote(s)
-        case .bytes(let s): "b" + Self.quote(s)
+        case .bytes(let s): Self.bytesRepr(s)
         case .path(let s): "PosixPath(\(Self.quote(s)))"
         case .list(let items): "[" + items.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .tuple(let items):
@@ -127,22 +127,59 @@ extension SettingValue {
         }
     }
 
-    /// Python's `repr()` of a str: single quotes unless the text contains one and no double quote.
+    /// Python's `repr()` of a str: single quotes unless the text contains one and no double
+    /// quote; non-printable characters escaped as \xNN, \uNNNN or \UNNNNNNNN.
     public static func quote(_ s: String) -> String {
-        let useDouble = s.contains("'") && !s.contains("\"")
-        let q: Character = useDouble ? "\"" : "'"
-        var out = String(q)
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case q: out += "\\\(q)"
-            default: out.append(ch)
+        reprQuoted(s.unicodeScalars.map(\.value), bytes: false)
+    }
+
+    /// Python's `repr()` of bytes (given as Latin-1 text, one character per byte).
+    public static func bytesRepr(_ latin1: String) -> String {
+        "b" + reprQuoted(latin1.unicodeScalars.map(\.value), bytes: true)
+    }
+
+    private static func reprQuoted(_ codes: [UInt32], bytes: Bool) -> String {
+        let hasSingle = codes.contains(0x27), hasDouble = codes.contains(0x22)
+        let q: UInt32 = hasSingle && !hasDouble ? 0x22 : 0x27
+        var out = String(UnicodeScalar(q)!)
+        for code in codes {
+            switch code {
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case q: out += "\\" + String(UnicodeScalar(q)!)
+            default:
+                if isPrintable(code, bytes: bytes) {
+                    out.unicodeScalars.append(UnicodeScalar(code)!)
+                } else if code < 0x100 {
+                    out += "\\x" + hex(code, 2)
+                } else if code < 0x10000 {
+                    out += "\\u" + hex(code, 4)
+                } else {
+                    out += "\\U" + hex(code, 8)
+                }
             }
         }
-        out.append(q)
+        out.unicodeScalars.append(UnicodeScalar(q)!)
         return out
+    }
+
+    private static func hex(_ value: UInt32, _ width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// `str.isprintable()` for one character (bytes: printable ASCII only).
+    private static func isPrintable(_ code: UInt32, bytes: Bool) -> Bool {
+        if bytes || code < 0x80 { return code >= 0x20 && code < 0x7F }
+        guard let scalar = UnicodeScalar(code) else { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
+             .spaceSeparator:
+            return false
+        default:
+            return true
+        }
     }
 }

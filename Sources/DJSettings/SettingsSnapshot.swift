@@ -92,6 +92,8 @@ public struct SettingsSnapshot: Sendable {
     public var literalCredentials: [CredentialLiteral]
     /// Project source files executed while importing the settings.
     public var projectFiles: [String]
+    /// For `collect`: collectstatic's finders and storage, or why they cannot be used.
+    public var collect: Result<CollectDescription, CollectFailure>?
 
     public init(settingsModule: String, settingsFile: String, pythonVersion: String = "",
                 installedDjango: String? = nil, djangoLoadError: (type: String, message: String)? = nil,

@@ -152,10 +152,16 @@ func jsonObject(_ text: String, what: String) throws -> [String: Any] {
     return object
 }
 
+/// Whether two parsed JSON values are the same: their canonical texts are byte-for-byte equal
+/// (so true differs from 1, and strings differing only in Unicode normalisation differ).
+func sameJSON(_ a: Any, _ b: Any) -> Bool {
+    Array(canonicalJSON(a).utf8) == Array(canonicalJSON(b).utf8)
+}
+
 /// A canonical text for a parsed JSON value (sorted keys): distinguishes true from 1, which
 /// NSNumber equality does not.
 func canonicalJSON(_ value: Any) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys]) else {
+    guard let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .withoutEscapingSlashes]) else {
         return String(describing: value)
     }
     return String(decoding: data, as: UTF8.self)

@@ -12,6 +12,15 @@ with getattr() after the script prefix is set as django.setup() sets it, in the 
 
 This is a deliberately independent implementation of that contract (it shares no code with
 djstatic's evaluator): the point of the test is that two implementations agree.
+
+Redaction, as djstatic does it:
+  * a str/bytes stored under a credential-like setting name or dict key (list/tuple items use the
+    enclosing name) is masked: "*" * min(len, 8), or an AWS key id's first and last 4 characters;
+  * in every other str, URL passwords (scheme://user:***@) and AWS key ids are masked;
+  * every masked credential that looks random (8+ characters, not a plain all-lower or
+    all-upper word) is then masked wherever else its text occurs, in values and keys alike.
+djstatic also masks credentials it finds written as literals in project sources (SEC001); this
+dump does not scan sources, so fixtures must not contain such literals.
 """
 
 import json
@@ -23,7 +32,7 @@ import sys
 # credential (a file holding it, the variable it comes from...) rather than the credential itself.
 CREDENTIAL_WORDS = ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "ACCESS_KEY", "ACCOUNT_KEY", "PRIVATE_KEY",
                     "CONNECTION_STRING", "CREDENTIALS", "API_KEY", "SAS")
-NOT_CREDENTIAL_SUFFIXES = ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH", "_FALLBACKS")
+NOT_CREDENTIAL_SUFFIXES = ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH")
 
 # scheme://user:password@  (the password part is what gets masked)
 USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^:/@\s]*):[^@/\s]+@")
@@ -42,11 +51,18 @@ def names_credential(name):
     return any(word in upper for word in CREDENTIAL_WORDS)
 
 
+# Credentials masked so far that are distinctive enough to mask wherever else they occur.
+DISTINCTIVE = set()
+
+
 def mask(text):
     """A credential's visible form: AWS key ids keep 4 characters at each end, anything else
     becomes at most 8 asterisks."""
     if text == "":
         return ""
+    plain_word = text.isalpha() and (text.islower() or text.isupper())
+    if len(text) >= 8 and not plain_word:
+        DISTINCTIVE.add(text)
     if len(text) == 20 and AWS_ID.match(text):
         return text[:4] + "*" * 12 + text[-4:]
     return "*" * min(len(text), 8)
@@ -110,6 +126,25 @@ def plain(value, name, depth, ancestors):
     return scrub(safe_repr(value))
 
 
+def mask_everywhere(value):
+    """Masks every distinctive credential (longest first) in every str of a JSON-ready value."""
+    credentials = sorted(DISTINCTIVE, key=len, reverse=True)
+
+    def clean(item):
+        if isinstance(item, str):
+            for credential in credentials:
+                if credential in item:
+                    item = item.replace(credential, mask(credential))
+            return item
+        if isinstance(item, list):
+            return [clean(element) for element in item]
+        if isinstance(item, dict):
+            return {clean(key): clean(element) for key, element in item.items()}
+        return item
+
+    return clean(value) if credentials else value
+
+
 def lazy_text(proxy):
     """str() of a lazy string, as the running site sees it. Translating needs the app registry,
     which django.setup() fills before any request: fill it (once every setting has been read)
@@ -153,7 +188,7 @@ def main():
         names = [name for name in dir(settings) if name.isupper()]
         values = {name: getattr(settings, name) for name in names}
 
-    dumped = {name: plain(value, name, 0, frozenset()) for name, value in values.items()}
+    dumped = mask_everywhere({name: plain(value, name, 0, frozenset()) for name, value in values.items()})
     sys.stdout.write(json.dumps(dumped, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
 
 

@@ -506,6 +506,29 @@ def _local_storage_failures(settings, finder):
     return out
 
 
+def _describe_collect(finder, response):
+    """collectstatic's finders and storage, or why djstatic cannot collect for this project."""
+    import djstatic_collect
+    if response.get("django_version") is None:
+        return {"error": {"message": "Django is not importable from the project's environment: "
+                                     "collect needs the project's Django", "unsupported": True}}
+    if response.get("django_error"):
+        error = response["django_error"]
+        return {"error": {"message": f"{error['type']}: {error['message']}", "unsupported": False}}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return djstatic_collect.describe()
+    except djstatic_collect.Unsupported as error:
+        return {"error": {"message": str(error), "unsupported": True}}
+    except Exception as error:  # what collectstatic itself would die of (ImproperlyConfigured, ...)
+        where = _project_frame(error.__traceback__, finder)
+        out = {"message": values.redact_text(exception_message(error)), "unsupported": False}
+        if where:
+            out.update({"file": where[0], "line": where[1], "column": where[2]})
+        return {"error": out}
+
+
 # --------------------------------------------------------------------------------------------
 # Entry point
 
@@ -532,6 +555,19 @@ def _purge(finder, names):
         from django.conf import settings as lazy
         from django.utils.functional import empty
         lazy._wrapped = empty
+    if "django.apps" in sys.modules:  # the next project may list other apps
+        from collections import defaultdict
+        from django.apps import apps
+        apps.app_configs = {}
+        apps.all_models = defaultdict(dict)
+        apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
+        apps.clear_cache()
+    trans_real = sys.modules.get("django.utils.translation.trans_real")
+    if trans_real is not None:
+        trans_real._translations = {}
+        trans_real._default = None
+        if hasattr(trans_real._active, "value"):
+            del trans_real._active.value
 
 
 def _evaluate(request, response, finder, provenance):
@@ -543,6 +579,8 @@ def _evaluate(request, response, finder, provenance):
     response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
     response["releases"] = _releases(settings)
     response["storage_failures"] = _local_storage_failures(settings, finder)
+    if request.get("collect"):
+        response["collect"] = _describe_collect(finder, response)
     table = provenance.locations.get(module_name, {})
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
     response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}

@@ -62,7 +62,7 @@ def redact_text(text):
 
 def is_secret_name(name):
     return isinstance(name, str) and bool(SECRET_NAME.search(name)) and not name.endswith(
-        ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH", "_FALLBACKS"))
+        ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH"))
 
 
 def encode(value, name=None, _depth=0, _seen=None):
@@ -104,15 +104,34 @@ def encode(value, name=None, _depth=0, _seen=None):
     if isinstance(value, (set, frozenset)):
         items = [encode(v, name, _depth + 1, _seen) for v in value]
         return {"t": "set", "v": sorted(items, key=repr)}
-    # Lazy translation strings and other str-like proxies.
+    # Lazy translation strings (gettext_lazy) render as the running site renders them.
     if type(value).__name__ == "__proxy__":
-        return encode(str(value), name, _depth, _seen)
+        return encode(lazy_text(value), name, _depth, _seen)
     try:
         text = repr(value)
     except Exception as error:  # a broken __repr__ must not break evaluation
         text = f"<unrepresentable: {type(error).__name__}>"
     return {"t": "opaque", "type": f"{type(value).__module__}.{type(value).__qualname__}",
             "v": redact_text(text)}
+
+
+def lazy_text(proxy):
+    """str() of a lazy string. Translating needs the app registry, which django.setup() fills
+    before any request is served: fill it when the first lazy string is met (all settings have
+    been read by then). If the apps cannot be loaded, the untranslated text."""
+    try:
+        return str(proxy)
+    except Exception as error:
+        if type(error).__name__ != "AppRegistryNotReady":
+            raise
+    try:
+        from django.apps import apps
+        from django.conf import settings
+        apps.populate(settings.INSTALLED_APPS)
+        return str(proxy)
+    except Exception:
+        args = getattr(proxy, "_args", None) or getattr(proxy, "_proxy____args", None) or ("",)
+        return str(args[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,8 +146,12 @@ CREDENTIAL_OPTION = {"secret_key", "access_key", "account_key", "session_token",
 ENV_READERS = {"get", "getenv", "env", "config", "str"}
 
 
+# Django's own signing key (and the variable conventionally holding it) is out of SEC001's scope.
+DJANGO_KEY_NAMES = {"SECRET_KEY", "DJANGO_SECRET_KEY", "SECRET_KEY_FALLBACKS"}
+
+
 def _is_credential_name(name):
-    return isinstance(name, str) and name != "SECRET_KEY" and bool(CREDENTIAL_SETTING.search(name))
+    return isinstance(name, str) and name not in DJANGO_KEY_NAMES and bool(CREDENTIAL_SETTING.search(name))
 
 
 def _literal(node):

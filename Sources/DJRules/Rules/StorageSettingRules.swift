@@ -10,10 +10,13 @@ struct LegacyStorageSetting {
     func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, context.djangoVersion >= DjangoVersion(5, 1),
               let legacy = snapshot.raw[setting] else { return [] }
-        let effective = snapshot.storageBackend(alias).map { "'\($0)'" } ?? "no backend"
+        let backend = snapshot.storageBackend(alias)
+        let consequence = backend.map { SettingValue.string($0) } == legacy
+            ? "it names the backend STORAGES['\(alias)'] already uses, so it only misleads: remove it"
+            : "STORAGES['\(alias)'] is used instead, which is \(backend.map { "'\($0)'" } ?? "no backend"), "
+                + "not \(legacy.pythonRepr)"
         return [Finding(
-            "\(setting) is ignored since Django 5.1 (target \(context.djangoVersion)): "
-                + "STORAGES['\(alias)'] is used instead, which is \(effective), not \(legacy.pythonRepr)",
+            "\(setting) is ignored since Django 5.1 (target \(context.djangoVersion)): " + consequence,
             setting: setting,
             hints: ["move it into STORAGES = {\"\(alias)\": {\"BACKEND\": \(legacy.pythonRepr)}, ...}"])]
     }

@@ -1,0 +1,106 @@
+/// What `manage.py collectstatic` would work with, as the evaluator found it after `django.setup()`.
+public struct CollectDescription: Sendable, Hashable {
+    public struct Root: Sendable, Hashable {
+        /// Absolute directory walked by the finder.
+        public var location: String
+        /// Destination prefix ("" for none).
+        public var prefix: String
+        /// The app, for AppDirectoriesFinder roots.
+        public var app: String?
+        public init(location: String, prefix: String, app: String? = nil) {
+            self.location = location
+            self.prefix = prefix
+            self.app = app
+        }
+    }
+
+    public struct Finder: Sendable, Hashable {
+        public enum Kind: String, Sendable { case filesystem, appDirectories = "app_directories", defaultStorage = "default_storage" }
+        public var path: String
+        public var kind: Kind
+        public var className: String
+        /// In walk order (for FileSystemFinder: one per `locations` entry, duplicates included).
+        public var roots: [Root]
+        public init(path: String, kind: Kind, className: String, roots: [Root]) {
+            self.path = path
+            self.kind = kind
+            self.className = className
+            self.roots = roots
+        }
+    }
+
+    public struct Manifest: Sendable, Hashable {
+        public var name: String
+        public var version: String
+        public var strict: Bool
+        public var keepIntermediateFiles: Bool
+        public var maxPostProcessPasses: Int
+        public var jsModuleImportAggregation: Bool
+        /// Directory of the manifest storage (differs from the storage's for release-specific manifests).
+        public var location: String?
+        public var filePermissions: Int?
+        public var directoryPermissions: Int?
+        public init(name: String, version: String, strict: Bool, keepIntermediateFiles: Bool, maxPostProcessPasses: Int,
+                    jsModuleImportAggregation: Bool, location: String?, filePermissions: Int?, directoryPermissions: Int?) {
+            self.name = name
+            self.version = version
+            self.strict = strict
+            self.keepIntermediateFiles = keepIntermediateFiles
+            self.maxPostProcessPasses = maxPostProcessPasses
+            self.jsModuleImportAggregation = jsModuleImportAggregation
+            self.location = location
+            self.filePermissions = filePermissions
+            self.directoryPermissions = directoryPermissions
+        }
+    }
+
+    public struct Storage: Sendable, Hashable {
+        public var className: String
+        public var classNames: [String]
+        /// Absolute STATIC_ROOT (storage.location), nil when unset.
+        public var location: String?
+        public var baseURL: String?
+        public var filePermissions: Int?
+        public var directoryPermissions: Int?
+        public var allowOverwrite: Bool
+        /// Set for ManifestStaticFilesStorage and its data-only subclasses.
+        public var manifest: Manifest?
+        public init(className: String, classNames: [String], location: String?, baseURL: String?, filePermissions: Int?,
+                    directoryPermissions: Int?, allowOverwrite: Bool, manifest: Manifest?) {
+            self.className = className
+            self.classNames = classNames
+            self.location = location
+            self.baseURL = baseURL
+            self.filePermissions = filePermissions
+            self.directoryPermissions = directoryPermissions
+            self.allowOverwrite = allowOverwrite
+            self.manifest = manifest
+        }
+    }
+
+    /// Effective STATIC_URL (script prefix applied).
+    public var staticURL: String?
+    public var defaultIgnorePatterns: [String]
+    public var finders: [Finder]
+    public var storage: Storage
+
+    public init(staticURL: String?, defaultIgnorePatterns: [String], finders: [Finder], storage: Storage) {
+        self.staticURL = staticURL
+        self.defaultIgnorePatterns = defaultIgnorePatterns
+        self.finders = finders
+        self.storage = storage
+    }
+}
+
+/// Why collect cannot proceed: Django would fail the same way, or djstatic does not reproduce a class.
+public struct CollectFailure: Error, Sendable, Hashable {
+    public var message: String
+    public var location: SourceLocation?
+    /// A finder/storage djstatic does not reproduce (as opposed to an error Django itself raises).
+    public var unsupported: Bool
+    public init(message: String, location: SourceLocation?, unsupported: Bool) {
+        self.message = message
+        self.location = location
+        self.unsupported = unsupported
+    }
+}
