@@ -15,6 +15,9 @@ public struct EvaluationOptions: Sendable {
     public var timeout: Double?
     public var captureOutput = true
     public var argv = ["manage.py", "check"]
+    /// Reports EVAL004 when settings are stuck outside Python code past the timeout (the process
+    /// then exits 2): receives the settings file and the timeout.
+    public var onHardTimeout: (@Sendable (String, Double) -> Void)?
 
     public init() {}
 }
@@ -124,15 +127,17 @@ public struct Checker: Sendable {
     }
 
     /// Evaluates a target (no rules).
-    public func evaluate(_ target: SettingsTarget, configuration: Configuration) throws(CheckError)
+    public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
         let (installation, extraPaths, notes) = try installation(for: target, configuration: configuration)
+        let file = target.file ?? target.workingDirectory + "/" + target.module.replacingOccurrences(of: ".", with: "/") + ".py"
         let request = EvaluationRequest(
-            settingsModule: target.module, settingsFile: target.file, projectRoots: target.roots,
+            settingsModule: target.module, settingsFile: file, projectRoots: target.roots,
             extraPaths: extraPaths, environment: try environment(configuration: configuration),
-            strictEnvironment: options.strictEnvironment, argv: options.argv)
-        let evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
+            strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect)
+        var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
                                   captureOutput: options.captureOutput)
+        evaluator.onHardTimeout = options.onHardTimeout
         do {
             return (try evaluator.evaluate(request), notes)
         } catch {
@@ -143,7 +148,12 @@ public struct Checker: Sendable {
     /// Evaluates and checks one target.
     public func check(_ target: SettingsTarget) throws(CheckError) -> CheckResult {
         let configuration = Configuration.load(near: target.file.map(ProjectDiscovery.parent) ?? target.workingDirectory)
-        let (outcome, notes) = try evaluate(target, configuration: configuration)
+        var (outcome, notes) = try evaluate(target, configuration: configuration)
+        if case .success = outcome.result, outcome.installedDjango == nil {
+            notes.append("Django is not importable with \(outcome.pythonVersion.isEmpty ? "this Python" : "Python " + outcome.pythonVersion)"
+                         + " and its packages: values follow Django's defaults table and imports of django.* are not checked "
+                         + "(use the project's virtualenv: --python-path, $VIRTUAL_ENV or a .venv next to manage.py)")
+        }
         let version = (djangoVersion ?? configuration.djangoVersion).flatMap(DjangoVersion.init)
             ?? outcome.installedDjango.flatMap(DjangoVersion.init) ?? .fallback
         let context: RuleContext

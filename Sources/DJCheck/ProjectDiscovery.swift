@@ -59,12 +59,12 @@ public enum ProjectDiscovery {
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let manageDirectory = ancestor(of: directory, containing: "manage.py")
         var root = directory
-        var parts = [stem]
+        var parts = stem == "__init__" ? [] : [stem]  // a settings package is imported by its name
         while exists(root + "/__init__.py") {
             parts.insert((root as NSString).lastPathComponent, at: 0)
             root = parent(root)
         }
-        if parts.count == 1, let manageDirectory, manageDirectory != directory {
+        if parts.count == 1, stem != "__init__", let manageDirectory, manageDirectory != directory {
             let relative = String(file.dropFirst(manageDirectory.count + 1).dropLast(3))
             parts = relative.split(separator: "/").map(String.init)
             root = manageDirectory

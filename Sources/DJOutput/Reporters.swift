@@ -94,6 +94,12 @@ public struct Reporter: Sendable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
+    /// One JSON value on one line (scalars included, which JSONSerialization refuses at top level).
+    public static func encodeInline(_ value: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+
     // MARK: sarif
 
     func sarif(_ diagnostics: [Diagnostic]) -> String {

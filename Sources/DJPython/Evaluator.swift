@@ -45,6 +45,9 @@ public struct Evaluator: Sendable {
     public var installation: PythonInstallation
     public var timeout: Double?
     public var captureOutput: Bool
+    /// Called (with the settings file and the timeout) when settings are stuck outside Python
+    /// bytecode past the timeout; the process then exits 2. Default: a text diagnostic on stderr.
+    public var onHardTimeout: (@Sendable (String, Double) -> Void)?
 
     public init(installation: PythonInstallation, timeout: Double? = 30, captureOutput: Bool = true) {
         self.installation = installation
@@ -68,14 +71,14 @@ public struct Evaluator: Sendable {
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
         let file = request.settingsFile ?? request.settingsModule
         let timeout = self.timeout
+        let report = onHardTimeout ?? { file, seconds in
+            FileHandle.standardError.write(Data(
+                "\(file):1:1: error[EVAL004]: evaluating the settings exceeded the time limit of \(seconds) s\n".utf8))
+        }
         let (text, output) = try PythonRuntime.shared.call(
-            "evaluate", argument: json, installation: installation, timeout: timeout,
+            "evaluate", argument: json, installation: installation, timeout: timeout, grace: 1,
             capture: captureOutput,
-            onHardTimeout: {
-                let seconds = timeout.map { String(format: "%g", $0) } ?? "?"
-                FileHandle.standardError.write(Data(
-                    "\(file):1:1: error[EVAL004]: evaluating the settings exceeded the time limit of \(seconds) s (stuck outside Python code)\n".utf8))
-            })
+            onHardTimeout: { report(file, timeout ?? 0) })
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw .helper("unreadable answer from the evaluator")
         }

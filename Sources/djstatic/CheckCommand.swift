@@ -23,6 +23,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var evaluation: EvaluationArguments
 
+    @OptionGroup var verbosity: VerboseFlag
+
     @Option(help: "Output format: text, json, sarif or github.")
     var format: String = "text"
 
@@ -53,7 +55,19 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let outputFormat = OutputFormat(rawValue: format)!
-        let checker = Checker(options: evaluation.options, select: select, ignore: ignore, djangoVersion: djangoVersion)
+        var options = evaluation.options
+        options.onHardTimeout = { file, seconds in
+            // Settings stuck in C code (a blocking call) past --timeout: report EVAL004 in the
+            // chosen format before the process exits 2.
+            let description = EvaluationTimeoutRule.description
+            let diagnostic = Diagnostic(
+                code: description.code, name: description.name, severity: description.severity,
+                message: "evaluating the settings exceeded the time limit of \(String(format: "%g", seconds)) s "
+                    + "(stuck in a call that does not return to Python, e.g. network or sleep)",
+                file: file, line: 1, column: 1, setting: nil)
+            printOutput(Reporter(format: outputFormat, toolVersion: Djstatic.version).render([diagnostic]))
+        }
+        let checker = Checker(options: options, select: select, ignore: ignore, djangoVersion: djangoVersion)
         var diagnostics: [Diagnostic] = []
         var failedEvaluation = false
         for target in try evaluation.targets(paths: paths) {
@@ -65,7 +79,7 @@ struct CheckCommand: ParsableCommand {
                 throw Exit(status: 2)
             }
             for note in result.notes { printError("djstatic: warning: \(note)") }
-            if evaluation.verbose {
+            if verbosity.verbose {
                 if !result.outcome.output.isEmpty {
                     printError("--- output of \(target.module) ---\n" + result.outcome.output)
                 }

@@ -34,9 +34,6 @@ struct EvaluationArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds the settings may take to evaluate (default 30).", valueName: "seconds"))
     var timeout: Double?
 
-    @Flag(name: .shortAndLong, help: "Show what the settings printed, and full tracebacks.")
-    var verbose = false
-
     func validate() throws {
         for pair in environment where !pair.contains("=") {
             throw ValidationError("--env expects KEY=VALUE, got '\(pair)'")
@@ -77,6 +74,12 @@ enum ProjectDiscoveryPaths {
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
+}
+
+/// `-v/--verbose` for check and inspect (collect has collectstatic's `-v N` instead).
+struct VerboseFlag: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Show what the settings printed, and full tracebacks.")
+    var verbose = false
 }
 
 /// Writes to standard output, unbuffered (so it interleaves correctly with standard error).

@@ -15,6 +15,8 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var evaluation: EvaluationArguments
 
+    @OptionGroup var verbosity: VerboseFlag
+
     @Option(help: "Output format: json or text.")
     var format: String = "json"
 
@@ -40,7 +42,7 @@ struct InspectCommand: ParsableCommand {
                 let reporter = Reporter(format: .text, toolVersion: Djstatic.version)
                 printError("\(reporter.displayPath(failure.location.file)):\(failure.location.line):\(failure.location.column): "
                            + "error[\(failure.kind == .syntax ? "EVAL002" : failure.kind == .timeout ? "EVAL004" : "EVAL001")]: \(failure.message)")
-                if evaluation.verbose { printError(failure.traceback) }
+                if verbosity.verbose { printError(failure.traceback) }
                 throw Exit(status: 2)
             case .success(let snapshot):
                 documents.append(Self.document(snapshot))
@@ -53,9 +55,9 @@ struct InspectCommand: ParsableCommand {
                 let settings = document["settings"] as? [String: Any] ?? [:]
                 let sources = document["sources"] as? [String: [String: Any]] ?? [:]
                 for name in settings.keys.sorted() {
-                    let value = Reporter.encode(settings[name]!).replacingOccurrences(of: "\n", with: " ")
+                    let value = Reporter.encodeInline(settings[name]!)
                     let source = sources[name].map { "  # \($0["file"] ?? ""):\($0["line"] ?? "")" } ?? ""
-                    print("\(name) = \(value.trimmingCharacters(in: .whitespaces))\(source)")
+                    printOutput("\(name) = \(value)\(source)\n")
                 }
             }
         }

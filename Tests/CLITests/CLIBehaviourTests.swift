@@ -173,4 +173,109 @@ import Testing
         let rules = try djstatic(["rules"], in: directory, venv: nil)
         #expect(rules.stdout.split(separator: "\n").count >= 32)
     }
+
+    // MARK: regressions found by trying djstatic on real projects
+
+    @Test func inspectTextFormatPrintsOneLinePerSetting() throws {
+        let directory = try project(["s.py": Self.clean])
+        let result = try djstatic(["inspect", "s.py", "--format", "text"], in: directory)
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout.contains("STATIC_URL = \"/static/\"  # "))
+        #expect(result.stdout.contains("DEBUG = false\n"))
+    }
+
+    /// django-compressor's finder imports models: importable once the app registry is filled.
+    @Test func finderNeedingTheAppRegistryIsNotReportedUnimportable() throws {
+        let directory = try project([
+            "s.py": Self.clean + "\nINSTALLED_APPS += ['django.contrib.contenttypes', 'django.contrib.auth']\n"
+                + "STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.FileSystemFinder', 'appfinder.ModelFinder']\n",
+            "appfinder.py": """
+                from django.contrib.auth.models import User  # needs the app registry
+                from django.contrib.staticfiles.finders import BaseFinder
+
+                class ModelFinder(BaseFinder):
+                    def find(self, path, find_all=False, **kwargs):
+                        return []
+
+                    def list(self, ignore_patterns):
+                        return []
+                """,
+        ])
+        let result = try djstatic(["check", "s.py", "--select", "DJS021"], in: directory)
+        #expect(result.status == 0 && result.stdout.isEmpty, "\(result.summary)")
+    }
+
+    @Test func settingsPackageInitIsImportedOnce() throws {
+        let directory = try project([
+            "manage.py": "",
+            "proj/__init__.py": "",
+            "proj/settings/__init__.py": "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f: f.write('x')\nSTATIC_URL = '/s/'\n",
+        ])
+        let counter = directory.appendingPathComponent("count").path
+        let result = try djstatic(["inspect", "proj/settings/__init__.py"], in: directory, environment: ["COUNT_FILE": counter])
+        let document = try jsonObject(result.stdout, what: "inspect of a settings package")
+        #expect(document["settings_module"] as? String == "proj.settings")
+        #expect(try String(contentsOfFile: counter, encoding: .utf8) == "x")
+    }
+
+    @Test func credentialsByNameAreRedactedButCodePathsAreNot() throws {
+        let directory = try project(["s.py": """
+            import os
+            METRICS_KEY = os.environ["METRICS"]
+            TWILIO_AUTH = "twilio-auth-value"
+            SENTRY_DSN = "https://abc123def@sentry.example.com/1"
+            API_TOKEN_PEPPERS = {1: "pepper-value-1"}
+            PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+            SHORT_SECRET = "netbox"
+            """])
+        let result = try djstatic(["inspect", "s.py", "--env", "METRICS=metrics-secret-value"], in: directory)
+        for secret in ["metrics-secret-value", "twilio-auth-value", "abc123def", "pepper-value-1", "netbox"] {
+            #expect(!result.stdout.contains(secret), "\(secret) printed")
+        }
+        let settings = try #require(jsonObject(result.stdout, what: "inspect")["settings"] as? [String: Any])
+        #expect(settings["PASSWORD_HASHERS"] as? [String] == ["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+        #expect(settings["SHORT_SECRET"] as? String == "********", "the mask does not reveal the length")
+    }
+
+    @Test func sec001LeavesNonStorageSecretsAlone() throws {
+        let directory = try project(["s.py": """
+            import os
+            SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-key-123")
+            FALLBACK = {"secret_key": "not-a-storage-option-123"}
+            PAYMENTS = {}
+            STRIPE_SECRET_KEY = PAYMENTS.get("stripe_secret_key", "sk_test_123456789")
+            """])
+        let result = try djstatic(["check", "s.py", "--select", "SEC001"], in: directory)
+        #expect(result.status == 0 && result.stdout.isEmpty, "\(result.summary)")
+    }
+
+    @Test func strictEnvironmentNamesTheMissingVariable() throws {
+        let directory = try project(["s.py": "import os\nBUCKET = os.environ['BUCKET_NAME']\n"])
+        let result = try djstatic(["check", "s.py", "--strict-env"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("s.py:2:10: error[EVAL001]: MissingEnvironmentVariable: environment variable 'BUCKET_NAME' is not set"),
+                "\(result.summary)")
+    }
+
+    /// Settings blocked in C code past --timeout still produce a well-formed report.
+    @Test func blockedSettingsTimeOutWithAWellFormedJSONReport() throws {
+        let directory = try project(["slow.py": "import time\ntime.sleep(30)\n"])
+        let start = Date()
+        let result = try djstatic(["check", "slow.py", "--timeout", "1", "--format", "json"], in: directory)
+        #expect(result.status == 2)
+        #expect(Date().timeIntervalSince(start) < 8)
+        let document = try jsonObject(result.stdout, what: "check --format json after a hard timeout")
+        let codes = (document["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes == ["EVAL004"])
+        #expect((document["diagnostics"] as? [[String: Any]])?.first?["file"] as? String == "slow.py")
+    }
+
+    @Test func missingDjangoIsOneClearNote() throws {
+        let directory = try project(["s.py": Self.clean])
+        let result = try djstatic(["check", "s.py", "--python", "/usr/bin/python3.11"], in: directory, venv: nil)
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stderr.contains("Django is not importable"))
+        #expect(!result.stdout.contains("No module named 'django'"))
+    }
 }
+

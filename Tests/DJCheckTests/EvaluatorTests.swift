@@ -172,7 +172,7 @@ import Testing
     @Test func strictEnvironmentMakesAMissingVariableAnError() throws {
         let (result, _) = try evaluate(["settings.py": "import os\nBUCKET = os.environ['DJS_TEST_STRICT']\n"], strict: true)
         let failure = try failure(result)
-        #expect(failure.message == "KeyError: 'DJS_TEST_STRICT'")
+        #expect(failure.message == "MissingEnvironmentVariable: environment variable 'DJS_TEST_STRICT' is not set")
         #expect(failure.location.line == 2)
     }
 

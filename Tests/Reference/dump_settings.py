@@ -31,7 +31,10 @@ import sys
 # What makes a setting name or dict key a credential, and the suffixes that name things about a
 # credential (a file holding it, the variable it comes from...) rather than the credential itself.
 CREDENTIAL_WORDS = ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "ACCESS_KEY", "ACCOUNT_KEY", "PRIVATE_KEY",
-                    "CONNECTION_STRING", "CREDENTIALS", "API_KEY", "SAS")
+                    "CONNECTION_STRING", "CREDENTIALS", "API_KEY", "SAS", "PEPPER", "SALT", "DSN")
+# ...and names that end (or are) like these: METRICS_KEY, TWILIO_AUTH.
+CREDENTIAL_ENDINGS = ("_KEY", "_AUTH")
+CREDENTIAL_NAMES = ("KEY", "AUTH")
 NOT_CREDENTIAL_SUFFIXES = ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLASS", "_LENGTH")
 
 # scheme://user:password@  (the password part is what gets masked)
@@ -48,7 +51,15 @@ def names_credential(name):
     if not isinstance(name, str) or name.endswith(NOT_CREDENTIAL_SUFFIXES):
         return False
     upper = name.upper()
-    return any(word in upper for word in CREDENTIAL_WORDS)
+    return (any(word in upper for word in CREDENTIAL_WORDS) or upper.endswith(CREDENTIAL_ENDINGS)
+            or upper in CREDENTIAL_NAMES)
+
+
+def names_code(value):
+    """A dotted import path (a hasher, a backend) names code, not a secret: shown as it is."""
+    parts = value.split(".")
+    return len(parts) > 1 and all(p and (p[0].isalpha() or p[0] == "_") and p.isascii()
+                                  and p.replace("_", "a").isalnum() for p in parts)
 
 
 # Credentials masked so far that are distinctive enough to mask wherever else they occur.
@@ -57,7 +68,7 @@ DISTINCTIVE = set()
 
 def mask(text):
     """A credential's visible form: AWS key ids keep 4 characters at each end, anything else
-    becomes at most 8 asterisks."""
+    becomes 8 asterisks (the length of a secret is not shown either)."""
     if text == "":
         return ""
     plain_word = text.isalpha() and (text.islower() or text.isupper())
@@ -65,7 +76,7 @@ def mask(text):
         DISTINCTIVE.add(text)
     if len(text) == 20 and AWS_ID.match(text):
         return text[:4] + "*" * 12 + text[-4:]
-    return "*" * min(len(text), 8)
+    return "*" * 8
 
 
 def scrub(text):
@@ -85,7 +96,7 @@ def plain(value, name, depth, ancestors):
     """The JSON-ready form of one value; `name` is the setting or dict key it is stored under."""
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, (str, bytes)) and names_credential(name):
+    if isinstance(value, (str, bytes)) and names_credential(name) and not (isinstance(value, str) and names_code(value)):
         return mask(value.decode("latin-1") if isinstance(value, bytes) else str(value))
     if isinstance(value, int):
         return int(value)
@@ -112,7 +123,7 @@ def plain(value, name, depth, ancestors):
         for key, item in value.items():
             json_key = key_text(key, depth + 1, inner)
             if json_key not in out:  # first one wins when two keys print alike
-                out[json_key] = plain(item, key if isinstance(key, str) else None, depth + 1, inner)
+                out[json_key] = plain(item, key if isinstance(key, str) else name, depth + 1, inner)
         return out
     if isinstance(value, (list, tuple)):
         return [plain(item, name, depth + 1, inner) for item in value]

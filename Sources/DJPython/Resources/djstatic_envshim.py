@@ -12,6 +12,13 @@ import sys
 PLACEHOLDER_PREFIX = "djstatic-unset-"
 
 
+class MissingEnvironmentVariable(KeyError):
+    """What --strict-env raises: still a KeyError for code that catches one, with a clear text."""
+
+    def __str__(self):
+        return f"environment variable {self.args[0]!r} is not set"
+
+
 class Placeholder(str):
     """A str that also converts to 0 with int()/float(), so ``int(os.environ["PORT"])`` works."""
 
@@ -81,8 +88,10 @@ class Recorder:
                     return super().__getitem__(key)
                 except KeyError:
                     caller = sys._getframe(1).f_code.co_filename
-                    if recorder.strict or not recorder.is_project_file(caller):
+                    if not recorder.is_project_file(caller):
                         raise
+                    if recorder.strict:
+                        raise MissingEnvironmentVariable(key) from None
                     recorder._note(recorder.placeholders, key)
                     return placeholder(key)
 

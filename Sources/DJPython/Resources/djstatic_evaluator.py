@@ -329,11 +329,25 @@ def import_string(dotted):
         raise ImportError(f'Module "{module_path}" does not define a "{class_name}" attribute/class') from None
 
 
+def _import_with_apps(dotted):
+    """import_string, filling the app registry first when the module needs it (as it would be
+    under django.setup(): e.g. django-compressor's finder imports models)."""
+    try:
+        return import_string(dotted)
+    except Exception as error:
+        if type(error).__name__ != "AppRegistryNotReady":
+            raise
+    from django.apps import apps
+    from django.conf import settings
+    apps.populate(settings.INSTALLED_APPS)
+    return import_string(dotted)
+
+
 def _import_status(dotted, base_class=None):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            obj = import_string(dotted)
+            obj = _import_with_apps(dotted)
     except Exception as error:  # ImportError, ImproperlyConfigured raised by the module, ...
         return exception_message(error)
     if base_class is not None and not (isinstance(obj, type) and issubclass(obj, base_class)):
@@ -401,7 +415,7 @@ def _imports(settings, django_version):
         for dotted in finders:
             if not isinstance(dotted, str):
                 continue
-            if django_version is not None and dotted in STOCK_FINDERS:
+            if dotted in STOCK_FINDERS:  # without Django they cannot be checked (nor used)
                 imports["finders"][dotted] = None
                 continue
             base_finder = None
@@ -414,7 +428,7 @@ def _imports(settings, django_version):
             backend = config.get("BACKEND") if isinstance(config, dict) else None
             if not isinstance(backend, str):
                 continue
-            if django_version is not None and backend in STOCK_STORAGES:
+            if backend in STOCK_STORAGES:
                 imports["storages"][str(alias)] = None
                 imports["storage_classes"][str(alias)] = STOCK_STORAGES[backend]
                 continue
@@ -422,11 +436,13 @@ def _imports(settings, django_version):
             imports["storages"][str(alias)] = (
                 None if problem is None else f"Could not find backend {backend!r}: {problem}")
             if problem is None:
-                imports["storage_classes"][str(alias)] = class_names(import_string(backend))
+                imports["storage_classes"][str(alias)] = class_names(_import_with_apps(backend))
     apps = settings.get("INSTALLED_APPS")
     app_paths = {}
     if isinstance(apps, (list, tuple)):
         for entry in apps:
+            if django_version is None and isinstance(entry, str) and entry.startswith("django."):
+                continue  # one clear message says Django is missing; no error per contrib app
             path, problem = _app_status(entry)
             imports["apps"][str(entry)] = problem
             if path:

@@ -12,7 +12,10 @@ import re
 # Setting names / dict keys whose values are credentials: never leave the interpreter.
 SECRET_NAME = re.compile(
     r"(SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|ACCOUNT_KEY|PRIVATE_KEY|CONNECTION_STRING|"
-    r"CREDENTIALS|API_KEY|SAS)", re.IGNORECASE)
+    r"CREDENTIALS|API_KEY|SAS|PEPPER|SALT|DSN|_KEY$|_AUTH$|^KEY$|^AUTH$)", re.IGNORECASE)
+# A dotted import path ("django.contrib.auth.hashers.PBKDF2PasswordHasher") names code, not a secret.
+DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+MASK = "********"
 URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
 AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 MAX_DEPTH = 32
@@ -31,7 +34,7 @@ def redact(value):
         SEEN_SECRETS.add(text)  # random-looking: safe to scrub everywhere (not a word like "postgres")
     if AWS_KEY_ID.fullmatch(text):
         return text[:4] + "*" * 12 + text[-4:]
-    return "*" * min(len(text), 8)
+    return MASK  # fixed width: the length of a secret is not shown either
 
 
 def scrub(obj):
@@ -76,7 +79,8 @@ def encode(value, name=None, _depth=0, _seen=None):
         return {"t": "bool", "v": value}
     if isinstance(value, Placeholder):
         return {"t": "placeholder", "v": str(value)[len(PLACEHOLDER_PREFIX):]}
-    if name is not None and is_secret_name(name) and isinstance(value, (str, bytes)):
+    if name is not None and is_secret_name(name) and isinstance(value, (str, bytes)) \
+            and not (isinstance(value, str) and DOTTED_PATH.fullmatch(value)):
         return {"t": "secret", "v": redact(value if isinstance(value, str) else value.decode("latin-1"))}
     if isinstance(value, int):
         return {"t": "int", "v": value if -(2 ** 63) <= value < 2 ** 63 else str(value)}
@@ -96,7 +100,7 @@ def encode(value, name=None, _depth=0, _seen=None):
     _seen = _seen | {id(value)}
     if isinstance(value, dict):
         return {"t": "dict", "v": [[encode(k, None, _depth + 1, _seen),
-                                   encode(v, k if isinstance(k, str) else None, _depth + 1, _seen)]
+                                   encode(v, k if isinstance(k, str) else name, _depth + 1, _seen)]
                                   for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
         kind = "tuple" if isinstance(value, tuple) else "list"
@@ -139,11 +143,15 @@ def lazy_text(proxy):
 
 CREDENTIAL_SETTING = re.compile(
     r"(SECRET_ACCESS_KEY|ACCESS_KEY_ID|SESSION_TOKEN|SECURITY_TOKEN|ACCOUNT_KEY|CONNECTION_STRING|"
-    r"SAS_TOKEN|GS_CREDENTIALS|SECRET_KEY)$", re.IGNORECASE)
+    r"SAS_TOKEN|GS_CREDENTIALS|(AWS|S3|GS|GCS|AZURE|STORAGE|B2|R2|MINIO|SPACES)\w*_SECRET_KEY)$", re.IGNORECASE)
+# Keys that, next to a credential key in a dict literal, mark it as storage OPTIONS.
+STORAGE_OPTION_KEYS = {"bucket_name", "location", "custom_domain", "region_name", "endpoint_url", "account_name",
+                       "azure_container", "project_id", "default_acl", "querystring_auth", "file_overwrite",
+                       "object_parameters", "signature_version", "addressing_style", "expiration_secs"}
 CREDENTIAL_OPTION = {"secret_key", "access_key", "account_key", "session_token", "security_token",
                      "connection_string", "sas_token", "aws_secret_access_key", "aws_access_key_id",
                      "account_key_id"}
-ENV_READERS = {"get", "getenv", "env", "config", "str"}
+ENV_READERS = {"getenv", "env", "config"}  # plus .get/.str on os.environ / environ / an Env
 
 
 # Django's own signing key (and the variable conventionally holding it) is out of SEC001's scope.
@@ -163,6 +171,35 @@ def _char_column(lines, node):
     return len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1
 
 
+def _is_env_read(func):
+    """os.getenv(...), os.environ.get(...), environ.get(...), env(...)/env.str(...), config(...)."""
+    if isinstance(func, ast.Name):
+        return func.id in ENV_READERS
+    if isinstance(func, ast.Attribute):
+        if func.attr == "getenv":
+            return True
+        receiver = func.value
+        name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+        return func.attr in ("get", "str") and name in ("environ", "env", "ENV")
+    return False
+
+
+def _storage_option_dicts(tree):
+    """Dict literals that are storage OPTIONS: the value of an "OPTIONS" key, or holding a
+    storage option such as bucket_name next to the credential."""
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Dict):
+            continue
+        keys = {k.value.lower() for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+        if keys & STORAGE_OPTION_KEYS:
+            found.add(id(node))
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value == "OPTIONS" and isinstance(value, ast.Dict):
+                found.add(id(value))
+    return found
+
+
 def literal_credentials(files):
     found = []
     for path in files:
@@ -174,6 +211,7 @@ def literal_credentials(files):
             continue
         lines = source.splitlines()
         seen = set()
+        storage_dicts = _storage_option_dicts(tree)
 
         def add(name, node, context):
             key = (node.lineno, node.col_offset)
@@ -190,21 +228,21 @@ def literal_credentials(files):
                 for target in targets:
                     if isinstance(target, ast.Name) and _is_credential_name(target.id):
                         add(target.id, node.value, "assignment")
-            elif isinstance(node, ast.Dict):
+            elif isinstance(node, ast.Dict) and id(node) in storage_dicts:
                 for key, value in zip(node.keys, node.values):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str) \
                             and key.value.lower() in CREDENTIAL_OPTION and _literal(value):
                         add(key.value, value, "option")
             elif isinstance(node, ast.Call):
                 func = node.func
-                reader = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-                if reader in ENV_READERS and node.args and isinstance(node.args[0], ast.Constant) \
+                if _is_env_read(func) and node.args and isinstance(node.args[0], ast.Constant) \
                         and _is_credential_name(node.args[0].value):
                     defaults = [k.value for k in node.keywords if k.arg == "default"] + node.args[1:2]
                     for default in defaults:
                         if _literal(default):
                             add(node.args[0].value, default, "default")
-                for keyword in node.keywords:
+                callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "") or ""
+                for keyword in node.keywords if callee.endswith("Storage") else ():
                     if keyword.arg and keyword.arg.lower() in CREDENTIAL_OPTION and _literal(keyword.value):
                         add(keyword.arg, keyword.value, "option")
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and AWS_KEY_ID.search(node.value):

@@ -79,8 +79,11 @@ public struct UnsetEnvironmentRule: Rule {
         guard let snapshot = context.snapshot, !snapshot.placeholderEnvironment.isEmpty else { return [] }
         let names = snapshot.placeholderEnvironment
         var hints = ["set them with --env NAME=VALUE or --env-file FILE, or fail on them with --strict-env"]
-        if !snapshot.defaultedEnvironment.isEmpty {
-            hints.append("also unset, their defaults were used: " + snapshot.defaultedEnvironment.joined(separator: ", "))
+        let defaulted = snapshot.defaultedEnvironment
+        if !defaulted.isEmpty {
+            let shown = defaulted.prefix(10).joined(separator: ", ")
+            hints.append("also unset, their defaults were used: " + shown
+                         + (defaulted.count > 10 ? " and \(defaulted.count - 10) more" : ""))
         }
         let noun = names.count == 1 ? "variable" : "variables"
         return [Finding("settings read \(names.count) unset environment \(noun), evaluated with placeholders: "

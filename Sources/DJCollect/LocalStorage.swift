@@ -1,0 +1,239 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An error collectstatic would die of (Django raises the same exception type and message).
+public struct CollectError: Error, Sendable, CustomStringConvertible {
+    /// Python exception class name, e.g. "SuspiciousFileOperation", "CommandError".
+    public var type: String
+    public var message: String
+    public init(_ type: String, _ message: String) {
+        self.type = type
+        self.message = message
+    }
+    public var description: String { "\(type): \(message)" }
+
+    static func os(_ operation: String, _ path: String, errno code: Int32 = errno) -> CollectError {
+        let text = String(cString: strerror(code))
+        return CollectError(Self.pythonOSErrorName(code), "[Errno \(code)] \(text): '\(path)'")
+    }
+
+    private static func pythonOSErrorName(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: "FileNotFoundError"
+        case EEXIST: "FileExistsError"
+        case EACCES, EPERM: "PermissionError"
+        case EISDIR: "IsADirectoryError"
+        case ENOTDIR: "NotADirectoryError"
+        default: "OSError"
+        }
+    }
+}
+
+/// Django's `FileSystemStorage` as collectstatic uses it (both as a source and as the target).
+public struct LocalStorage: Sendable {
+    /// Absolute root (`abspath(location)`).
+    public var location: String
+    public var filePermissions: Int?
+    public var directoryPermissions: Int?
+    /// Destination prefix, for FileSystemFinder roots.
+    public var prefix: String
+
+    public init(location: String, filePermissions: Int? = nil, directoryPermissions: Int? = nil, prefix: String = "") {
+        self.location = location
+        self.filePermissions = filePermissions
+        self.directoryPermissions = directoryPermissions
+        self.prefix = prefix
+    }
+
+    /// `safe_join(location, name)`.
+    public func path(_ name: String) throws(CollectError) -> String {
+        let base = PyPath.abspath(location, cwd: "/")
+        let final = PyPath.abspath(PyPath.join(base, name), cwd: "/")
+        if !final.hasPrefix(base + "/") && final != base && PyPath.dirname(base) != base {
+            throw CollectError("SuspiciousFileOperation",
+                               "The joined path (\(final)) is located outside of the base path component (\(base))")
+        }
+        return final
+    }
+
+    /// `os.path.lexists` of the stored name (a dangling symlink exists).
+    public func exists(_ name: String) throws(CollectError) -> Bool {
+        var info = stat()
+        return lstat(try path(name), &info) == 0
+    }
+
+    /// `os.scandir` order (raw readdir, unsorted), split by `is_dir()` (which follows symlinks).
+    public func listdir(_ name: String) throws(CollectError) -> (directories: [String], files: [String]) {
+        try LocalStorage.scandir(try path(name))
+    }
+
+    static func scandir(_ directory: String) throws(CollectError) -> (directories: [String], files: [String]) {
+        guard let handle = opendir(directory) else { throw CollectError.os("scandir", directory) }
+        defer { closedir(handle) }
+        var directories: [String] = [], files: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            var isDirectory = false
+            let type = entry.pointee.d_type
+            if type == UInt8(DT_DIR) {
+                isDirectory = true
+            } else if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                isDirectory = stat(directory + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            if isDirectory { directories.append(name) } else { files.append(name) }
+        }
+        return (directories, files)
+    }
+
+    /// `get_modified_time`: whole seconds of `datetime.fromtimestamp(getmtime(path))`, i.e. the
+    /// float timestamp rounded half-even to microseconds, microseconds then dropped.
+    public func modifiedSecond(_ name: String) throws(CollectError) -> Int64 {
+        let full = try path(name)
+        var info = stat()
+        guard stat(full, &info) == 0 else { throw CollectError.os("stat", full) }
+        return Self.pythonSecond(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
+    }
+
+    static func pythonSecond(seconds: Int64, nanoseconds: Int64) -> Int64 {
+        let timestamp = Double(seconds) + Double(nanoseconds) * 1e-9  // os.stat().st_mtime
+        var whole = timestamp.rounded(.down)
+        let micro = ((timestamp - whole) * 1e6).rounded(.toNearestOrEven)
+        if micro >= 1e6 { whole += 1 }
+        return Int64(whole)
+    }
+
+    public func isSymlink(_ name: String) throws(CollectError) -> Bool {
+        var info = stat()
+        return lstat(try path(name), &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// `delete`: rmdir for directories, remove otherwise; a vanished file is ignored.
+    public func delete(_ name: String) throws(CollectError) {
+        if name.isEmpty { throw CollectError("ValueError", "The name must be given to delete().") }
+        let full = try path(name)
+        var info = stat()
+        if stat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            if rmdir(full) != 0 && errno != ENOENT { throw CollectError.os("rmdir", full) }
+        } else if unlink(full) != 0 && errno != ENOENT {
+            throw CollectError.os("remove", full)
+        }
+    }
+
+    /// `_save(name, content)` with bytes already in memory.
+    @discardableResult
+    public func save(_ name: String, bytes: [UInt8]) throws(CollectError) -> String {
+        try save(name) { fd, full throws(CollectError) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                if written < 0 { throw CollectError.os("write", full) }
+                offset += written
+            }
+        }
+    }
+
+    /// `_save(name, open(source))`: a byte-exact copy of `source`.
+    @discardableResult
+    public func save(_ name: String, copying source: String) throws(CollectError) -> String {
+        try save(name) { fd, full throws(CollectError) in
+            let input = open(source, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { throw CollectError.os("open", source) }
+            defer { close(input) }
+            var info = stat()
+            fstat(input, &info)
+            var remaining = Int(info.st_size)
+            while remaining > 0 {  // in-kernel copy
+                let sent = sendfile(fd, input, nil, min(remaining, 1 << 30))
+                if sent < 0 { throw CollectError.os("sendfile", full) }
+                if sent == 0 { break }
+                remaining -= sent
+            }
+            var buffer = [UInt8](repeating: 0, count: 65536)  // whatever grew after fstat
+            while true {
+                let n = Glibc.read(input, &buffer, buffer.count)
+                if n <= 0 { break }
+                _ = buffer.withUnsafeBytes { write(fd, $0.baseAddress!, n) }
+            }
+        }
+    }
+
+    private func save(_ name: String, write body: (Int32, String) throws(CollectError) -> Void) throws(CollectError) -> String {
+        let full = try path(name)
+        try makeDirectories(PyPath.dirname(full))
+        let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw CollectError.os("open", full) }
+        do {
+            try body(fd, full)
+        } catch {
+            close(fd)
+            throw error
+        }
+        close(fd)
+        if let filePermissions { chmod(full, mode_t(filePermissions)) }
+        alignGroup(full)
+        return name
+    }
+
+    /// `os.makedirs(directory, exist_ok=True)`; with directory permissions every level created
+    /// gets exactly that mode (existing directories are left alone).
+    func makeDirectories(_ directory: String) throws(CollectError) {
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            if (info.st_mode & S_IFMT) != S_IFDIR {
+                throw CollectError("FileExistsError", "\(directory) exists and is not a directory.")
+            }
+            return
+        }
+        let parent = PyPath.dirname(directory)
+        if parent != directory { try makeDirectories(parent) }
+        let mode = mode_t(directoryPermissions ?? 0o777)
+        if mkdir(directory, mode) != 0 {
+            if errno == EEXIST { return }
+            throw CollectError.os("mkdir", directory)
+        }
+        if let directoryPermissions { chmod(directory, mode_t(directoryPermissions)) }
+    }
+
+    /// `_ensure_location_group_id`: give the file the group of the storage root when it differs.
+    private func alignGroup(_ full: String) {
+        var root = stat(), file = stat()
+        guard stat(location, &root) == 0, stat(full, &file) == 0, root.st_gid != file.st_gid else { return }
+        _ = chown(full, uid_t.max, root.st_gid)
+    }
+
+    /// Reads a stored file.
+    public func read(_ name: String) throws(CollectError) -> [UInt8] {
+        try Self.readFile(try path(name))
+    }
+
+    static func readFile(_ full: String) throws(CollectError) -> [UInt8] {
+        let fd = open(full, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CollectError.os("open", full) }
+        defer { close(fd) }
+        var info = stat()
+        fstat(fd, &info)
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw CollectError("IsADirectoryError", "[Errno 21] Is a directory: '\(full)'") }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, size - offset) }
+            if n <= 0 { break }
+            offset += n
+        }
+        if offset < bytes.count { bytes.removeLast(bytes.count - offset) }
+        var extra = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Glibc.read(fd, &extra, extra.count)
+            if n <= 0 { break }
+            bytes += extra[0..<n]
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,479 @@
+import Crypto
+import DJSettings
+
+/// `HashedFilesMixin` + `ManifestFilesMixin.post_process` (Django 4.2–6.1): hashed copies, CSS/JS
+/// reference rewriting over up to 1 + `max_post_process_passes` passes, and `staticfiles.json`.
+/// Django's regexes run verbatim on `PyRegex`; every string operation is the Python one.
+public struct ManifestPostProcessor: PostProcessor {
+    struct Pattern {
+        var regex: PyRegex
+        var template: String
+        /// 6.1: matches starting strictly inside these blocks (comments, strings) are left alone.
+        var ignored: PyRegex?
+    }
+
+    struct Group {
+        var glob: String
+        var patterns: [Pattern]
+    }
+
+    let target: LocalStorage
+    let manifestStorage: LocalStorage
+    let manifest: CollectDescription.Manifest
+    let version: DjangoVersion
+    /// `settings.STATIC_URL` (effective), which the converter compares root-relative URLs with.
+    let staticURL: String
+    /// The storage's `base_url`, which `url()` joins hashed names to.
+    let baseURL: String?
+    let storageRepr: String
+    let groups: [Group]
+    /// The project's interpreter's urllib.parse behaviour.
+    let flavor: PyURL.Flavor
+    /// `storage.hashed_files`: the manifest's paths, in insertion order.
+    public private(set) var hashedFiles = OrderedMap()
+
+    public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
+        guard let manifest = description.storage.manifest, let location = description.storage.location else {
+            throw CollectError("ValueError", "not a manifest storage")
+        }
+        self.manifest = manifest
+        self.version = version
+        self.target = LocalStorage(location: location, filePermissions: description.storage.filePermissions,
+                                   directoryPermissions: description.storage.directoryPermissions)
+        self.manifestStorage = LocalStorage(location: manifest.location ?? location,
+                                            filePermissions: manifest.filePermissions,
+                                            directoryPermissions: manifest.directoryPermissions)
+        self.staticURL = description.staticURL ?? ""
+        self.baseURL = description.storage.baseURL
+        self.storageRepr = "<\(description.storage.className) object>"
+        self.groups = try Self.patterns(for: version, aggregation: manifest.jsModuleImportAggregation)
+        self.flavor = Self.flavor(pythonVersion)
+    }
+
+    /// CPython 3.12 changed urllib.parse's scheme lists; the bracketed-netloc check (CVE-2025-0938)
+    /// arrived in 3.12.9 / 3.13.2 and was backported to Debian's 3.11.2 and upstream 3.11.12.
+    static func flavor(_ pythonVersion: String) -> PyURL.Flavor {
+        let parts = pythonVersion.split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 3 else { return .python311 }
+        let (minor, patch) = (parts[1], parts[2])
+        let checks = minor == 11 ? (patch == 2 || patch >= 12) : minor == 12 ? patch >= 9 : minor == 13 ? patch >= 2 : minor > 13
+        return PyURL.Flavor(schemeLists: minor >= 12 ? .python312 : .python311, checksBracketedNetloc: checks)
+    }
+
+    // urllib.parse functions that raise ValueError (e.g. an invalid IPv6 netloc in a URL).
+    private func urlsplit(_ url: String) throws(CollectError) -> PyURL.SplitResult {
+        do { return try PyURL.urlsplit(url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
+    }
+
+    private func urldefrag(_ url: String) throws(CollectError) -> (url: String, fragment: String) {
+        do { return try PyURL.urldefrag(url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
+    }
+
+    private func urljoin(_ base: String, _ url: String) throws(CollectError) -> String {
+        do { return try PyURL.urljoin(base, url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
+    }
+
+    // MARK: Django's pattern table, per version
+
+    static let cssIgnored = #"/\*.*?\*/|\\.|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*""#
+    static let jsIgnored = #"/\*.*?\*/|//[^\n]*|\\.|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`"#
+
+    static func patterns(for version: DjangoVersion, aggregation: Bool) throws(CollectError) -> [Group] {
+        let v61 = version >= DjangoVersion(6, 1), v60 = version >= DjangoVersion(6, 0)
+        let v50 = version >= DjangoVersion(5, 0), v52 = version >= DjangoVersion(5, 2)
+        let css = v61 ? cssIgnored : nil, js = v61 ? jsIgnored : nil
+        var cssPatterns: [(String, String, String?)] = [
+            (v60 ? #"(?P<matched>url\((?P<quote>['"]{0,1})\s*(?P<url>.*?)(?P=quote)\))"#
+                 : #"(?P<matched>url\(['"]{0,1}\s*(?P<url>.*?)["']{0,1}\))"#, #"url("%(url)s")"#, css),
+            (#"(?P<matched>@import\s*["']\s*(?P<url>.*?)["'])"#, #"@import url("%(url)s")"#, css),
+        ]
+        cssPatterns.append((v50 ? #"(?m)^(?P<matched>/\*#[ \t](?-i:sourceMappingURL)=(?P<url>.*)[ \t]*\*/)$"#
+                                : #"(?m)(?P<matched>)^(/\*#[ \t](?-i:sourceMappingURL)=(?P<url>.*)[ \t]*\*/)$"#,
+                            "/*# sourceMappingURL=%(url)s */", js))
+        var jsPatterns: [(String, String, String?)] = [
+            (v50 ? #"(?m)^(?P<matched>//# (?-i:sourceMappingURL)=(?P<url>.*))$"#
+                 : #"(?m)(?P<matched>)^(//# (?-i:sourceMappingURL)=(?P<url>.*))$"#, "//# sourceMappingURL=%(url)s", js),
+        ]
+        if aggregation {
+            if v61 {
+                jsPatterns += [
+                    (#"(?P<matched>import(?P<import>[\s\{][^;]*?|\*\s*as\s*\w+)\s*from\s*['"](?P<url>[./].*?)["'])"#,
+                     #"import%(import)s from "%(url)s""#, js),
+                    (#"(?P<matched>export(?P<exports>[\s\{][^;]*?)\s*from\s*["'](?P<url>[./].*?)["'])"#,
+                     #"export%(exports)s from "%(url)s""#, js),
+                    (#"(?P<matched>import\s*['"](?P<url>[./].*?)["'])"#, #"import"%(url)s""#, js),
+                    (#"(?P<matched>import\(["'](?P<url>[./].*?)["']\))"#, #"import("%(url)s")"#, js),
+                ]
+            } else {
+                let importClause = v52 ? #"(?s:(?P<import>[\s\{].*?|\*\s*as\s*\w+))"# : #"(?s:(?P<import>[\s\{].*?))"#
+                jsPatterns += [
+                    (#"(?P<matched>import"# + importClause + #"\s*from\s*['"](?P<url>[./].*?)["']\s*;)"#,
+                     #"import%(import)s from "%(url)s";"#, nil),
+                    (#"(?P<matched>export(?s:(?P<exports>[\s\{].*?))\s*from\s*["'](?P<url>[./].*?)["']\s*;)"#,
+                     #"export%(exports)s from "%(url)s";"#, nil),
+                    (#"(?P<matched>import\s*['"](?P<url>[./].*?)["']\s*;)"#, #"import"%(url)s";"#, nil),
+                    (#"(?P<matched>import\(["'](?P<url>.*?)["']\))"#, #"import("%(url)s")"#, nil),
+                ]
+            }
+        }
+        func compile(_ list: [(String, String, String?)]) throws(CollectError) -> [Pattern] {
+            var out: [Pattern] = []
+            for (pattern, template, ignored) in list {
+                do {
+                    out.append(Pattern(regex: try PyRegex(pattern, flags: [.ignoreCase]), template: template,
+                                       ignored: try ignored.map { try PyRegex($0, flags: [.dotAll]) }))
+                } catch {
+                    throw CollectError("RuntimeError", "djstatic cannot compile Django's pattern \(pattern): \(error)")
+                }
+            }
+            return out
+        }
+        return [Group(glob: "*.css", patterns: try compile(cssPatterns)), Group(glob: "*.js", patterns: try compile(jsPatterns))]
+    }
+
+    // MARK: post_process
+
+    private func isAdjustable(_ path: String) -> Bool {
+        groups.contains { PyFnmatch.fnmatchcase(path, $0.glob) }
+    }
+
+    struct PassResult {
+        var name: String
+        var hashed: String?
+        var outcome: Outcome
+        var substitutions: Bool
+        enum Outcome { case processed, unchanged, failed(CollectError) }
+    }
+
+    public mutating func postProcess(_ files: [FoundFile], dryRun: Bool,
+                                     yield: (PostProcessResult) throws(CollectError) -> Void) throws(CollectError) {
+        hashedFiles = OrderedMap()  // ManifestFilesMixin: self.hashed_files = {}
+        if dryRun { return }
+        var hashed = OrderedMap()
+        let adjustable = files.filter { isAdjustable($0.prefixedPath) }
+        let adjustableNames = Set(adjustable.map { Array($0.prefixedPath.utf8) })
+        var results = OrderedResults()
+        try pass(files, adjustableNames, &hashed) { result throws(CollectError) in
+            if case .failed = result.outcome {
+                try yield(Self.yielded(result))
+            } else if !adjustableNames.contains(Array(result.name.utf8)) {
+                try yield(Self.yielded(result))
+            } else {
+                results.set(result)
+            }
+        }
+        var unresolved: [String] = []
+        for _ in 0..<manifest.maxPostProcessPasses {
+            unresolved = []
+            try pass(adjustable, adjustableNames, &hashed) { result throws(CollectError) in
+                results.set(result)
+                if result.substitutions { unresolved.append(result.name) }
+            }
+            if unresolved.isEmpty { break }
+        }
+        if !unresolved.isEmpty {
+            let names = version >= DjangoVersion(5, 2)
+                ? PyString.sorted(unresolved).joined(separator: ", ") : "All"
+            try yield(.failed(original: names, error: CollectError("RuntimeError", "Max post-process passes exceeded.")))
+        }
+        for (key, value) in hashed.pairs { hashedFiles[key] = value }
+        for result in results.values { try yield(Self.yielded(result)) }
+        try saveManifest()
+    }
+
+    static func yielded(_ result: PassResult) -> PostProcessResult {
+        switch result.outcome {
+        case .processed: .processed(original: result.name, hashed: result.hashed ?? "")
+        case .unchanged: .skipped(original: result.name)
+        case .failed(let error): .failed(original: result.name, error: error)
+        }
+    }
+
+    /// `_post_process`: deepest paths first (stable), each hashed from its source and, when
+    /// adjustable, rewritten and re-hashed.
+    private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
+                      _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
+        let ordered = files.enumerated().sorted { a, b in
+            let da = a.element.prefixedPath.split(separator: "/", omittingEmptySubsequences: false).count
+            let db = b.element.prefixedPath.split(separator: "/", omittingEmptySubsequences: false).count
+            return da != db ? da > db : a.offset < b.offset
+        }.map(\.element)
+        for file in ordered {
+            let name = file.prefixedPath
+            let original = try file.source.read(file.sourcePath)
+            let key = name.replacingOccurrences(of: "\\", with: "/")
+            var hashedName: String
+            if let cached = hashed[key] { hashedName = cached } else { hashedName = try self.hashedName(name, content: original) }
+            let existed = try target.exists(hashedName)
+            var processed = false
+            var substitutions = true
+            if adjustable.contains(Array(name.utf8)) {
+                let oldHashedName = hashedName
+                guard let text = String(validating: original, as: UTF8.self) else {
+                    let error = Self.decodeError(original)
+                    if version < DjangoVersion(5, 0) { throw error }  // 4.2 raises instead of yielding
+                    try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
+                    throw CollectError("UnboundLocalError", "cannot access local variable 'content' where it is not associated with a value")
+                }
+                var content = Array(text.unicodeScalars)
+                for group in groups where PyFnmatch.fnmatchcase(file.sourcePath, group.glob) {
+                    if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
+                        continue
+                    }
+                    for pattern in group.patterns {
+                        do {
+                            content = try rewrite(content, name: name, pattern: pattern, hashed: hashed)
+                        } catch let error where error.type == "ValueError" {
+                            try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
+                        }
+                    }
+                }
+                if existed { try target.delete(hashedName) }
+                let bytes = Array(String(String.UnicodeScalarView(content)).utf8)
+                if manifest.keepIntermediateFiles { try target.save(hashedName, bytes: bytes) }
+                hashedName = try self.hashedName(name, content: bytes)
+                if try target.exists(hashedName) { try target.delete(hashedName) }
+                try target.save(hashedName, bytes: bytes)
+                hashedName = hashedName.replacingOccurrences(of: "\\", with: "/")
+                if oldHashedName == hashedName { substitutions = false }
+                processed = true
+            }
+            if !processed && !existed {
+                processed = true
+                try target.save(hashedName, bytes: original)
+                hashedName = hashedName.replacingOccurrences(of: "\\", with: "/")
+            }
+            hashed[key] = hashedName
+            try emit(PassResult(name: name, hashed: hashedName, outcome: processed ? .processed : .unchanged,
+                                substitutions: substitutions))
+        }
+    }
+
+    /// `pattern.sub(converter, content)`.
+    private func rewrite(_ content: [Unicode.Scalar], name: String, pattern: Pattern, hashed: OrderedMap)
+        throws(CollectError) -> [Unicode.Scalar] {
+        let blocks = pattern.ignored.map { $0.matches(content).map(\.range) } ?? []
+        do {
+            return try pattern.regex.sub(content) { match in
+                try convert(match, in: content, name: name, template: pattern.template, blocks: blocks, hashed: hashed)
+            }
+        } catch let error as CollectError {
+            throw error
+        } catch {
+            throw CollectError("RuntimeError", "\(error)")
+        }
+    }
+
+    /// `url_converter(name, hashed_files, template, ignored_blocks)` for one match.
+    private func convert(_ match: PyMatch, in content: [Unicode.Scalar], name: String, template: String,
+                         blocks: [Range<Int>], hashed: OrderedMap) throws(CollectError) -> [Unicode.Scalar] {
+        let matchedRange = match.range("matched") ?? match.range
+        let matched = Array(content[matchedRange])
+        if blocks.contains(where: { $0.lowerBound < match.range.lowerBound && match.range.lowerBound < $0.upperBound }) {
+            return matched
+        }
+        let url = match.string("url") ?? ""
+        if Self.hasLowercaseScheme(url) || (version >= DjangoVersion(5, 1) && url.hasPrefix("//")) { return matched }
+        if url.hasPrefix("/") && !url.hasPrefix(staticURL) { return matched }
+        let (urlPath, fragment) = try urldefrag(url)
+        if urlPath.isEmpty { return matched }
+        let targetName = urlPath.hasPrefix("/")
+            ? String(urlPath.dropFirst(staticURL.count))
+            : PyPath.join(PyPath.dirname(name), urlPath)
+        let hashedURL: String
+        do {
+            hashedURL = try self.url(PyURL.unquote(targetName), hashed: hashed)
+        } catch let error where error.type == "ValueError" && version >= DjangoVersion(6, 1) {
+            var noted = error
+            noted.message += "\n" + PyRepr.str(name) + " contains this reference " + PyRepr.str(String(String.UnicodeScalarView(matched)))
+                + " on line " + Self.lineAt(content, match.range.lowerBound)
+            throw noted
+        }
+        var transformed = (urlPath.components(separatedBy: "/").dropLast() + hashedURL.components(separatedBy: "/").suffix(1))
+            .joined(separator: "/")
+        if !fragment.isEmpty { transformed += (url.contains("?#") ? "?#" : "#") + fragment }
+        var values: [String: String] = [:]
+        for group in ["import", "exports", "quote"] { values[group] = match.string(group) }
+        values["url"] = PyURL.unquote(transformed)
+        values["matched"] = String(String.UnicodeScalarView(matched))
+        return Array(Self.format(template, values).unicodeScalars)
+    }
+
+    /// `re.match(r"^[a-z]+:", url)`.
+    static func hasLowercaseScheme(_ url: String) -> Bool {
+        var sawLetter = false
+        for scalar in url.unicodeScalars {
+            if scalar.value >= 0x61 && scalar.value <= 0x7A { sawLetter = true; continue }
+            return sawLetter && scalar == ":"
+        }
+        return false
+    }
+
+    /// Python `template % dict` for `%(name)s` fields (a group that did not participate is None).
+    static func format(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.range(of: "%(") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: ")s") else { break }
+            out += values[String(after[..<close.lowerBound])] ?? "None"
+            rest = after[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// 6.1's `_line_at_position`: "\n<N>: <line>", or "\n<N>" when longer than 79 characters.
+    static func lineAt(_ content: [Unicode.Scalar], _ position: Int) -> String {
+        var start = position
+        while start > 0 && content[start - 1] != "\n" { start -= 1 }
+        var end = position
+        while end < content.count && content[end] != "\n" { end += 1 }
+        let number = content[..<start].filter { $0 == "\n" }.count + 1
+        let message = "\n\(number): " + String(String.UnicodeScalarView(content[start..<end]))
+        return message.unicodeScalars.count > 79 ? "\n\(number)" : message
+    }
+
+    // MARK: hashing and URLs
+
+    static func fileHash(_ bytes: [UInt8]) -> String {
+        Insecure.MD5.hash(data: bytes).prefix(6).map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// `hashed_name(name, content=None, filename=None)`.
+    func hashedName(_ name: String, content: [UInt8]? = nil) throws(CollectError) -> String {
+        let parsed = try urlsplit(PyURL.unquote(name))
+        let clean = PyString.strip(parsed.path)
+        var bytes = content
+        if bytes == nil {
+            guard try target.exists(clean) else {
+                throw CollectError("ValueError", "The file '\(clean)' could not be found with \(storageRepr).")
+            }
+            do {
+                bytes = try target.read(clean)
+            } catch {
+                return name  // a directory
+            }
+        }
+        let hash = Self.fileHash(bytes ?? [])
+        let (directory, base) = PyPath.split(clean)
+        let (root, ext) = PyPath.splitext(base)
+        var path = PyPath.join(directory, root + "." + hash + ext)
+        if name.contains("?#") && parsed.query.isEmpty { path += "?" }
+        var unsplit = parsed
+        unsplit.path = path
+        return PyURL.urlunsplit(unsplit, flavor: flavor)
+    }
+
+    /// `_stored_name(name, hashed_files)`.
+    func storedName(_ name: String, hashed: OrderedMap) throws(CollectError) -> String {
+        let normalised = PyPath.normpath(name)
+        let key = normalised.replacingOccurrences(of: "\\", with: "/")
+        if let cached = hashed[key] { return cached }
+        return try hashedName(normalised).replacingOccurrences(of: "\\", with: "/")
+    }
+
+    /// `_url(self._stored_name, name, force=True, hashed_files=...)`.
+    func url(_ name: String, hashed: OrderedMap) throws(CollectError) -> String {
+        let (clean, fragment) = try urldefrag(name)
+        let hashedName = try urlsplit(clean).path.hasSuffix("/") ? name : try storedName(clean, hashed: hashed)
+        var final = try storageURL(hashedName)
+        let queryFragment = name.contains("?#")
+        if !fragment.isEmpty || queryFragment {
+            var parts = try urlsplit(final)
+            if !fragment.isEmpty && parts.fragment.isEmpty { parts.fragment = fragment }
+            if queryFragment && parts.query.isEmpty { parts.path += "?" }
+            final = PyURL.urlunsplit(parts, flavor: flavor)
+        }
+        return PyURL.unquote(final)
+    }
+
+    /// `FileSystemStorage.url(name)`.
+    func storageURL(_ name: String) throws(CollectError) -> String {
+        guard let baseURL else { throw CollectError("ValueError", "This file is not accessible via a URL.") }
+        var quoted = Substring(PyURL.quote(name.replacingOccurrences(of: "\\", with: "/"), safe: "/~!*()'"))
+        while quoted.hasPrefix("/") { quoted = quoted.dropFirst() }
+        return try urljoin(baseURL, String(quoted))
+    }
+
+    // MARK: the manifest
+
+    /// `save_manifest()`: `{"paths": …, "version": "1.1", "hash": …}` as `json.dumps` writes it.
+    func saveManifest() throws(CollectError) {
+        let sortedPairs = hashedFiles.pairs.sorted { PyString.codePointLess($0.0, $1.0) }
+        let hashInput = PyJSON.dumps(.array(sortedPairs.map { .array([.string($0.0), .string($0.1)]) }))
+        let hash = Self.fileHash(Array(hashInput.utf8))
+        let paths = version >= DjangoVersion(6, 0) ? sortedPairs : hashedFiles.pairs
+        let payload = PyJSON.dumps(.object([
+            ("paths", .object(paths.map { ($0.0, PyJSONValue.string($0.1)) })),
+            ("version", .string(manifest.version)),
+            ("hash", .string(hash)),
+        ]))
+        if try manifestStorage.exists(manifest.name) { try manifestStorage.delete(manifest.name) }
+        try manifestStorage.save(manifest.name, bytes: Array(payload.utf8))
+    }
+
+    /// Python's `UnicodeDecodeError` message for the first invalid UTF-8 sequence.
+    static func decodeError(_ bytes: [UInt8]) -> CollectError {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte >= 0xC2 && byte <= 0xDF ? 2 : byte >= 0xE0 && byte <= 0xEF ? 3
+                : byte >= 0xF0 && byte <= 0xF4 ? 4 : 0
+            if length == 0 {
+                return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x\(String(byte, radix: 16)) in position \(index): invalid start byte")
+            }
+            if length > 1, let valid = String(validating: bytes[index..<min(index + length, bytes.count)], as: UTF8.self),
+               valid.unicodeScalars.count == 1 {
+                index += length
+                continue
+            }
+            if length == 1 { index += 1; continue }
+            if index + length > bytes.count {
+                return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x\(String(byte, radix: 16)) in position \(index): unexpected end of data")
+            }
+            return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x\(String(byte, radix: 16)) in position \(index): invalid continuation byte")
+        }
+        return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode bytes")
+    }
+}
+
+/// An insertion-ordered `str -> str` map with Python (code point) key equality.
+public struct OrderedMap: Sendable {
+    private var index: [[UInt8]: Int] = [:]
+    public private(set) var pairs: [(String, String)] = []
+
+    public subscript(key: String) -> String? {
+        get { index[Array(key.utf8)].map { pairs[$0].1 } }
+        set {
+            let k = Array(key.utf8)
+            if let i = index[k] {
+                if let newValue { pairs[i].1 = newValue }
+            } else if let newValue {
+                index[k] = pairs.count
+                pairs.append((key, newValue))
+            }
+        }
+    }
+}
+
+/// `processed_adjustable_paths`: insertion-ordered, overwritten by later passes.
+struct OrderedResults {
+    private var index: [[UInt8]: Int] = [:]
+    private(set) var values: [ManifestPostProcessor.PassResult] = []
+    mutating func set(_ result: ManifestPostProcessor.PassResult) {
+        let key = Array(result.name.utf8)
+        if let i = index[key] { values[i] = result } else {
+            index[key] = values.count
+            values.append(result)
+        }
+    }
+}
+
+/// Python `repr()` of a str (for 6.1's error notes).
+enum PyRepr {
+    static func str(_ s: String) -> String { SettingValue.quote(s) }
+}
