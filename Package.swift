@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "DJPython", dependencies: ["CPythonShim", "DJSettings"],
                 resources: [.copy("Resources")]),
         // Rule engine and the built-in rules; never sees Python.
-        .target(name: "DJRules", dependencies: ["DJSettings"]),
+        .target(name: "DJRules", dependencies: ["DJSettings", "DJCollect"]),
         // Text, JSON, SARIF and GitHub reporters.
         .target(name: "DJOutput", dependencies: ["DJRules"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.

@@ -127,14 +127,16 @@ public struct Checker: Sendable {
     }
 
     /// Evaluates a target (no rules).
-    public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false) throws(CheckError)
+    public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false,
+                         finders: Bool = false) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
         let (installation, extraPaths, notes) = try installation(for: target, configuration: configuration)
         let file = target.file ?? target.workingDirectory + "/" + target.module.replacingOccurrences(of: ".", with: "/") + ".py"
         let request = EvaluationRequest(
             settingsModule: target.module, settingsFile: file, projectRoots: target.roots,
             extraPaths: extraPaths, environment: try environment(configuration: configuration),
-            strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect)
+            strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect,
+            finders: finders)
         var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
                                   captureOutput: options.captureOutput)
         evaluator.onHardTimeout = options.onHardTimeout
@@ -148,7 +150,9 @@ public struct Checker: Sendable {
     /// Evaluates and checks one target.
     public func check(_ target: SettingsTarget) throws(CheckError) -> CheckResult {
         let configuration = Configuration.load(near: target.file.map(ProjectDiscovery.parent) ?? target.workingDirectory)
-        var (outcome, notes) = try evaluate(target, configuration: configuration)
+        let rules = enabledRules(configuration)
+        let needsFinders = rules.contains { $0.description.code == DuplicateStaticPathRule.description.code }
+        var (outcome, notes) = try evaluate(target, configuration: configuration, finders: needsFinders)
         if case .success = outcome.result, outcome.installedDjango == nil {
             notes.append("Django is not importable with \(outcome.pythonVersion.isEmpty ? "this Python" : "Python " + outcome.pythonVersion)"
                          + " and its packages: values follow Django's defaults table and imports of django.* are not checked "
@@ -164,7 +168,7 @@ public struct Checker: Sendable {
             context = RuleContext(outcome: .failed(failure, settingsFile: target.file ?? ""), djangoVersion: version,
                                   projectRoot: target.workingDirectory)
         }
-        let diagnostics = RuleEngine(rules: enabledRules(configuration)).run(context)
+        let diagnostics = RuleEngine(rules: rules).run(context)
             .compactMap { apply(configuration.severity, to: $0) }
             .filter { !Suppressions.isSuppressed($0) }
         return CheckResult(target: target, outcome: outcome, diagnostics: diagnostics, djangoVersion: version,
@@ -172,8 +176,11 @@ public struct Checker: Sendable {
     }
 
     func enabledRules(_ configuration: Configuration) -> [any Rule] {
-        let selectors = select.isEmpty ? (configuration.select.isEmpty ? ["ALL"] : configuration.select) : select
-        let selected = Set(selectors.flatMap(RuleCatalog.codes(matching:)))
+        let selectors = select.isEmpty ? configuration.select : select
+        // By default every rule but the opt-in ones; a selector (code, name, prefix, ALL) picks any.
+        let selected = selectors.isEmpty
+            ? Set(BuiltInRules.all.filter { !$0.description.optIn }.map(\.description.code))
+            : Set(selectors.flatMap(RuleCatalog.codes(matching:)))
         let ignored = Set((ignore + configuration.ignore).flatMap(RuleCatalog.codes(matching:)))
         return BuiltInRules.all.filter {
             let code = $0.description.code

@@ -65,36 +65,29 @@ public struct Collector {
     private var symlinked = OrderedPathSet()
     private var unmodified = OrderedPathSet()
     private var postProcessed: [String] = []
+    /// Copies decided during the walk, written on all cores once the walk is done (unless the
+    /// target lies inside a source root, where Django's walk would see its own output).
+    private var pendingCopies: [(source: String, name: String)] = []
+    private var deferCopies = false
     private var skipped: [String] = []
     private var deleted: [String] = []
 
     public init(description: CollectDescription, options: CollectOptions, version: DjangoVersion, console: CollectConsole)
         throws(CollectError) {
-        guard let location = description.storage.location, !location.isEmpty else {
-            throw CollectError("ImproperlyConfigured",
-                               "You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path.")
-        }
+        let storage = try description.requireStorage()
+        let location = storage.location ?? ""  // unset: Django prompts, then fails at the first path()
         self.description = description
         self.options = options
         self.version = version
         self.console = console
-        self.target = LocalStorage(location: location, filePermissions: description.storage.filePermissions,
-                                   directoryPermissions: description.storage.directoryPermissions)
+        self.target = LocalStorage(location: location, filePermissions: storage.filePermissions,
+                                   directoryPermissions: storage.directoryPermissions)
     }
 
     private var sixOrLater: Bool { version >= DjangoVersion(6, 0) }
 
     private func log(_ message: String, level: Int = 2) {
         if options.verbosity >= level { console.out(message) }
-    }
-
-    /// The ignore patterns collectstatic uses: `-i` patterns plus the staticfiles app's defaults,
-    /// each through `os.path.normpath`, de-duplicated (order is irrelevant: any match ignores).
-    var ignorePatterns: [String] {
-        var patterns = options.ignorePatterns
-        if options.useDefaultIgnorePatterns { patterns += description.defaultIgnorePatterns }
-        var seen = Set<[UInt8]>()
-        return patterns.map(PyPath.normpath).filter { seen.insert(Array($0.utf8)).inserted }
     }
 
     /// Runs the command; returns the summary (nil at verbosity 0).
@@ -105,13 +98,20 @@ public struct Collector {
         }
         message += "You have requested to collect static files at the destination\nlocation as specified in your settings"
         let destination = target.location
-        message += ":\n\n    \(destination)\n\n"
-        let listing = try? LocalStorage.scandir(destination)
-        let shouldWarn = listing.map { !$0.directories.isEmpty || !$0.files.isEmpty } ?? false
+        let shouldWarn: Bool
+        if destination.isEmpty {
+            message += ".\n\n"
+            shouldWarn = true  // destination unknown: play it safe and warn
+        } else {
+            message += ":\n\n    \(destination)\n\n"
+            let listing = try? LocalStorage.scandir(destination)
+            shouldWarn = listing.map { !$0.directories.isEmpty || !$0.files.isEmpty } ?? false
+        }
         if options.interactive && shouldWarn {
             message += options.clear ? "This will DELETE ALL FILES in this location!\n" : "This will overwrite existing files!\n"
             message += "Are you sure you want to do this?\n\nType 'yes' to continue, or 'no' to cancel: "
-            if console.ask(message) != "yes" {
+            guard let answer = console.ask(message) else { throw CollectError("EOFError", "EOF when reading a line") }
+            if answer != "yes" {
                 throw CollectError("CommandError", "Collecting static files cancelled.")
             }
         }
@@ -123,7 +123,7 @@ public struct Collector {
             summary += "\(deleted.count) static file\(deleted.count == 1 ? "" : "s") deleted, "
         }
         summary += "\(modified) static file\(modified == 1 ? "" : "s") \(options.link ? "symlinked" : "copied")"
-        summary += " to '\(destination)'"
+        if !destination.isEmpty { summary += " to '\(destination)'" }
         if unmodified.count > 0 { summary += ", \(unmodified.count) unmodified" }
         if !postProcessed.isEmpty { summary += ", \(postProcessed.count) post-processed" }
         if sixOrLater && !skipped.isEmpty { summary += ", \(skipped.count) skipped due to conflict" }
@@ -132,28 +132,26 @@ public struct Collector {
 
     mutating func collect(postProcessor: (any PostProcessor)?) throws(CollectError) {
         if options.clear { try clearDirectory("") }
-        let patterns = ignorePatterns
+        let finders = StaticFinders(description)
+        let patterns = finders.ignorePatterns(extra: options.ignorePatterns, useDefaults: options.useDefaultIgnorePatterns)
+        let targetRoot = target.location + "/"
+        deferCopies = !target.location.isEmpty && !description.finders.contains { finder in
+            finder.roots.contains { targetRoot.hasPrefix($0.location + "/") || $0.location.hasPrefix(targetRoot) }
+        }
         var found: [FoundFile] = []
         var foundKeys = Set<[UInt8]>()
-        for finder in description.finders {
-            for root in finder.roots {
-                let source = LocalStorage(location: root.location, prefix: root.prefix)
-                guard try rootIsListed(finder.kind, source) else { continue }
-                try walk(source, patterns, location: "") { path throws(CollectError) in
-                    let prefixed = source.prefix.isEmpty ? path : PyPath.join(source.prefix, path)
-                    if foundKeys.insert(Array(prefixed.utf8)).inserted {
-                        let file = FoundFile(prefixedPath: prefixed, sourcePath: path, source: source)
-                        found.append(file)
-                        if options.link { try linkFile(file) } else { try copyFile(file) }
-                    } else {
-                        if sixOrLater { skipped.append(prefixed) }
-                        log("Found another file with the destination path '\(prefixed)'. It will be ignored since only "
-                            + "the first encountered file is collected. If this is not what you want, make sure every "
-                            + "static file has a unique path.", level: sixOrLater ? 2 : 1)
-                    }
-                }
+        try finders.walk(ignoring: patterns) { file throws(CollectError) in
+            if foundKeys.insert(Array(file.prefixedPath.utf8)).inserted {
+                found.append(file)
+                if options.link { try linkFile(file) } else { try copyFile(file) }
+            } else {
+                if sixOrLater { skipped.append(file.prefixedPath) }
+                log("Found another file with the destination path '\(file.prefixedPath)'. It will be ignored since only "
+                    + "the first encountered file is collected. If this is not what you want, make sure every "
+                    + "static file has a unique path.", level: sixOrLater ? 2 : 1)
             }
         }
+        try writePendingCopies()
         guard options.postProcess, var processor = postProcessor else { return }
         try processor.postProcess(found, dryRun: options.dryRun) { result throws(CollectError) in
             switch result {
@@ -169,40 +167,6 @@ public struct Collector {
                 log("Skipped post-processing '\(original)'")
             }
         }
-    }
-
-    /// FileSystemFinder skips roots that are not directories; AppDirectoriesFinder roots that do
-    /// not exist; DefaultStorageFinder walks its storage unconditionally.
-    private func rootIsListed(_ kind: CollectDescription.Finder.Kind, _ source: LocalStorage) throws(CollectError) -> Bool {
-        switch kind {
-        case .filesystem: return LocalStorage.isDirectory(source.location)
-        case .appDirectories: return try source.exists("")
-        case .defaultStorage: return true
-        }
-    }
-
-    /// `utils.get_files`: files first (basename, then full relative path, against the patterns),
-    /// then sub-directories (basename only), each directory listed when the walk reaches it.
-    private func walk(_ storage: LocalStorage, _ patterns: [String], location: String,
-                      _ body: (String) throws(CollectError) -> Void) throws(CollectError) {
-        let (directories, files) = try storage.listdir(location)
-        for name in files {
-            if matches(name, patterns) { continue }
-            var path = name
-            if !location.isEmpty {
-                path = PyPath.join(location, name)
-                if matches(path, patterns) { continue }
-            }
-            try body(path)
-        }
-        for name in directories {
-            if matches(name, patterns) { continue }
-            try walk(storage, patterns, location: location.isEmpty ? name : PyPath.join(location, name), body)
-        }
-    }
-
-    private func matches(_ path: String, _ patterns: [String]) -> Bool {
-        patterns.contains { PyFnmatch.fnmatchcase(path, $0) }
     }
 
     private mutating func clearDirectory(_ path: String) throws(CollectError) {
@@ -251,7 +215,11 @@ public struct Collector {
         } else {
             log("Copying '\(sourcePath)'")
             try Self.validateName(file.prefixedPath)
-            try target.save(file.prefixedPath, copying: sourcePath)
+            if deferCopies {
+                pendingCopies.append((sourcePath, file.prefixedPath))
+            } else {
+                try target.save(file.prefixedPath, copying: sourcePath)
+            }
         }
         copied.insert(file.prefixedPath)
     }
@@ -277,6 +245,26 @@ public struct Collector {
         symlinked.insert(file.prefixedPath)
     }
 
+    /// Writes the queued copies on every core; the first failure (in discovery order) is thrown.
+    private mutating func writePendingCopies() throws(CollectError) {
+        let jobs = pendingCopies
+        pendingCopies = []
+        guard !jobs.isEmpty else { return }
+        let failures = FailureSlots(count: jobs.count)
+        let target = self.target
+        // Parent directories first, sequentially: concurrent makedirs of one tree would race.
+        var made = Set<String>()
+        for job in jobs {
+            let parent = PyPath.dirname(try target.path(job.name))
+            if made.insert(parent).inserted { try target.makeDirectories(parent) }
+        }
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let result = Result { () throws(CollectError) in try target.save(jobs[index].name, copying: jobs[index].source) }
+            if case .failure(let error) = result { failures.set(index, error) }
+        }
+        if let failure = failures.first { throw failure }
+    }
+
     /// `validate_file_name(name, allow_relative_path=True)`.
     static func validateName(_ name: String) throws(CollectError) {
         let base = PyPath.basename(name)
@@ -288,6 +276,15 @@ public struct Collector {
             throw CollectError("SuspiciousFileOperation", "Detected path traversal attempt in '\(name)'")
         }
     }
+}
+
+/// Per-job failures from concurrent copies.
+final class FailureSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [Int: CollectError] = [:]
+    init(count: Int) {}
+    func set(_ index: Int, _ error: CollectError) { lock.withLock { errors[index] = error } }
+    var first: CollectError? { lock.withLock { errors.keys.min().flatMap { errors[$0] } } }
 }
 
 /// Insertion-ordered set of paths compared by code points (Python `str` semantics, not Swift's

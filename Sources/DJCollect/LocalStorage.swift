@@ -47,8 +47,13 @@ public struct LocalStorage: Sendable {
         self.prefix = prefix
     }
 
-    /// `safe_join(location, name)`.
+    /// `safe_join(location, name)`; a storage without location (no STATIC_ROOT) fails like
+    /// StaticFilesStorage.path().
     public func path(_ name: String) throws(CollectError) -> String {
+        if location.isEmpty {
+            throw CollectError("ImproperlyConfigured",
+                               "You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path.")
+        }
         let base = PyPath.abspath(location, cwd: "/")
         let final = PyPath.abspath(PyPath.join(base, name), cwd: "/")
         if !final.hasPrefix(base + "/") && final != base && PyPath.dirname(base) != base {

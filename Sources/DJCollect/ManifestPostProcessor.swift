@@ -33,19 +33,20 @@ public struct ManifestPostProcessor: PostProcessor {
     public private(set) var hashedFiles = OrderedMap()
 
     public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
-        guard let manifest = description.storage.manifest, let location = description.storage.location else {
+        let storage = try description.requireStorage()
+        guard let manifest = storage.manifest, let location = storage.location else {
             throw CollectError("ValueError", "not a manifest storage")
         }
         self.manifest = manifest
         self.version = version
-        self.target = LocalStorage(location: location, filePermissions: description.storage.filePermissions,
-                                   directoryPermissions: description.storage.directoryPermissions)
+        self.target = LocalStorage(location: location, filePermissions: storage.filePermissions,
+                                   directoryPermissions: storage.directoryPermissions)
         self.manifestStorage = LocalStorage(location: manifest.location ?? location,
                                             filePermissions: manifest.filePermissions,
                                             directoryPermissions: manifest.directoryPermissions)
         self.staticURL = description.staticURL ?? ""
-        self.baseURL = description.storage.baseURL
-        self.storageRepr = "<\(description.storage.className) object>"
+        self.baseURL = storage.baseURL
+        self.storageRepr = "<\(storage.className) object>"
         self.groups = try Self.patterns(for: version, aggregation: manifest.jsModuleImportAggregation)
         self.flavor = Self.flavor(pythonVersion)
     }
@@ -193,11 +194,11 @@ public struct ManifestPostProcessor: PostProcessor {
     /// adjustable, rewritten and re-hashed.
     private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
                       _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
-        let ordered = files.enumerated().sorted { a, b in
-            let da = a.element.prefixedPath.split(separator: "/", omittingEmptySubsequences: false).count
-            let db = b.element.prefixedPath.split(separator: "/", omittingEmptySubsequences: false).count
-            return da != db ? da > db : a.offset < b.offset
-        }.map(\.element)
+        // len(name.split(os.sep)), deepest first, ties in `paths` order (a stable sort).
+        let depths = files.map { $0.prefixedPath.utf8.reduce(1) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
+        let ordered = files.indices.sorted { a, b in
+            depths[a] != depths[b] ? depths[a] > depths[b] : a < b
+        }.map { files[$0] }
         for file in ordered {
             let name = file.prefixedPath
             let original = try file.source.read(file.sourcePath)
@@ -229,7 +230,7 @@ public struct ManifestPostProcessor: PostProcessor {
                     }
                 }
                 if existed { try target.delete(hashedName) }
-                let bytes = Array(String(String.UnicodeScalarView(content)).utf8)
+                let bytes = UTF8Encoding.bytes(content)
                 if manifest.keepIntermediateFiles { try target.save(hashedName, bytes: bytes) }
                 hashedName = try self.hashedName(name, content: bytes)
                 if try target.exists(hashedName) { try target.delete(hashedName) }
@@ -285,7 +286,7 @@ public struct ManifestPostProcessor: PostProcessor {
             hashedURL = try self.url(PyURL.unquote(targetName), hashed: hashed)
         } catch let error where error.type == "ValueError" && version >= DjangoVersion(6, 1) {
             var noted = error
-            noted.message += "\n" + PyRepr.str(name) + " contains this reference " + PyRepr.str(String(String.UnicodeScalarView(matched)))
+            noted.message += "\n" + PyRepr.str(name) + " contains this reference " + PyRepr.str(UTF8Encoding.string(matched))
                 + " on line " + Self.lineAt(content, match.range.lowerBound)
             throw noted
         }
@@ -295,7 +296,7 @@ public struct ManifestPostProcessor: PostProcessor {
         var values: [String: String] = [:]
         for group in ["import", "exports", "quote"] { values[group] = match.string(group) }
         values["url"] = PyURL.unquote(transformed)
-        values["matched"] = String(String.UnicodeScalarView(matched))
+        values["matched"] = UTF8Encoding.string(matched)
         return Array(Self.format(template, values).unicodeScalars)
     }
 
@@ -330,7 +331,7 @@ public struct ManifestPostProcessor: PostProcessor {
         var end = position
         while end < content.count && content[end] != "\n" { end += 1 }
         let number = content[..<start].filter { $0 == "\n" }.count + 1
-        let message = "\n\(number): " + String(String.UnicodeScalarView(content[start..<end]))
+        let message = "\n\(number): " + UTF8Encoding.string(content[start..<end])
         return message.unicodeScalars.count > 79 ? "\n\(number)" : message
     }
 
@@ -416,28 +417,41 @@ public struct ManifestPostProcessor: PostProcessor {
         try manifestStorage.save(manifest.name, bytes: Array(payload.utf8))
     }
 
-    /// Python's `UnicodeDecodeError` message for the first invalid UTF-8 sequence.
+    /// Python's `UnicodeDecodeError` message for the first invalid UTF-8 sequence: the error spans
+    /// the lead byte and the valid continuation bytes after it, as CPython's decoder reports it.
     static func decodeError(_ bytes: [UInt8]) -> CollectError {
         var index = 0
         while index < bytes.count {
-            let byte = bytes[index]
-            let length = byte < 0x80 ? 1 : byte >= 0xC2 && byte <= 0xDF ? 2 : byte >= 0xE0 && byte <= 0xEF ? 3
-                : byte >= 0xF0 && byte <= 0xF4 ? 4 : 0
-            if length == 0 {
-                return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x\(String(byte, radix: 16)) in position \(index): invalid start byte")
+            let lead = bytes[index]
+            let (length, second): (Int, ClosedRange<UInt8>) = switch lead {
+            case 0x00...0x7F: (1, 0x80...0xBF)
+            case 0xC2...0xDF: (2, 0x80...0xBF)
+            case 0xE0: (3, 0xA0...0xBF)
+            case 0xED: (3, 0x80...0x9F)
+            case 0xE1...0xEF: (3, 0x80...0xBF)
+            case 0xF0: (4, 0x90...0xBF)
+            case 0xF1...0xF3: (4, 0x80...0xBF)
+            case 0xF4: (4, 0x80...0x8F)
+            default: (0, 0x80...0xBF)
             }
-            if length > 1, let valid = String(validating: bytes[index..<min(index + length, bytes.count)], as: UTF8.self),
-               valid.unicodeScalars.count == 1 {
-                index += length
-                continue
+            if length == 0 { return decodeError(lead, index, index, "invalid start byte") }
+            var end = index + 1
+            while end < index + length && end < bytes.count
+                    && (end == index + 1 ? second.contains(bytes[end]) : (0x80...0xBF).contains(bytes[end])) {
+                end += 1
             }
-            if length == 1 { index += 1; continue }
-            if index + length > bytes.count {
-                return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x\(String(byte, radix: 16)) in position \(index): unexpected end of data")
-            }
-            return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode byte 0x\(String(byte, radix: 16)) in position \(index): invalid continuation byte")
+            if end == index + length { index = end; continue }
+            return decodeError(lead, index, end - 1, end == bytes.count ? "unexpected end of data" : "invalid continuation byte")
         }
         return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode bytes")
+    }
+
+    private static func decodeError(_ lead: UInt8, _ first: Int, _ last: Int, _ reason: String) -> CollectError {
+        let hex = String(lead, radix: 16)
+        let what = first == last
+            ? "byte 0x\(hex.count == 1 ? "0" + hex : hex) in position \(first)"
+            : "bytes in position \(first)-\(last)"
+        return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode \(what): \(reason)")
     }
 }
 
@@ -470,6 +484,34 @@ struct OrderedResults {
             index[key] = values.count
             values.append(result)
         }
+    }
+}
+
+/// Unicode scalars to UTF-8 without going through `String.UnicodeScalarView` appends (which
+/// cost a per-scalar append on multi-megabyte bundles).
+enum UTF8Encoding {
+    static func bytes<S: Collection>(_ scalars: S) -> [UInt8] where S.Element == Unicode.Scalar {
+        var out = [UInt8]()
+        out.reserveCapacity(scalars.count + scalars.count / 8)
+        for scalar in scalars {
+            let v = scalar.value
+            if v < 0x80 {
+                out.append(UInt8(v))
+            } else if v < 0x800 {
+                out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+        return out
+    }
+
+    static func string<S: Collection>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
+        String(decoding: bytes(scalars), as: UTF8.self)
     }
 }
 

@@ -16,10 +16,13 @@ public struct EvaluationRequest: Sendable, Codable {
     public var argv: [String]
     /// Also run `django.setup()` and describe collectstatic's finders and storage.
     public var collect: Bool
+    /// Also run `django.setup()` and describe the finders only.
+    public var finders: Bool
 
     public init(settingsModule: String, settingsFile: String?, projectRoots: [String],
                 extraPaths: [String] = [], environment: [String: String] = [:],
-                strictEnvironment: Bool = false, argv: [String] = ["manage.py", "check"], collect: Bool = false) {
+                strictEnvironment: Bool = false, argv: [String] = ["manage.py", "check"], collect: Bool = false,
+                finders: Bool = false) {
         self.settingsModule = settingsModule
         self.settingsFile = settingsFile
         self.projectRoots = projectRoots
@@ -28,6 +31,7 @@ public struct EvaluationRequest: Sendable, Codable {
         self.strictEnvironment = strictEnvironment
         self.argv = argv
         self.collect = collect
+        self.finders = finders
     }
 }
 
@@ -66,6 +70,7 @@ public struct Evaluator: Sendable {
             "strict_env": request.strictEnvironment,
             "argv": request.argv,
             "collect": request.collect,
+            "finders": request.finders,
             "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),
         ]
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
@@ -159,10 +164,15 @@ public struct Evaluator: Sendable {
                 className: finder["class"] as? String ?? "",
                 roots: (finder["roots"] as? [[String: Any]] ?? []).map {
                     CollectDescription.Root(location: $0["location"] as? String ?? "", prefix: $0["prefix"] as? String ?? "",
-                                            app: $0["app"] as? String)
+                                            app: $0["app"] as? String, findPrefix: $0["find_prefix"] as? String,
+                                            searched: $0["searched"] as? String)
                 })
         }
-        let storage = object["storage"] as? [String: Any] ?? [:]
+        guard let storage = object["storage"] as? [String: Any] else {
+            return .success(CollectDescription(
+                staticURL: object["static_url"] as? String,
+                defaultIgnorePatterns: object["default_ignore_patterns"] as? [String] ?? [], finders: finders, storage: nil))
+        }
         var manifest: CollectDescription.Manifest?
         if storage["kind"] as? String == "manifest" {
             manifest = CollectDescription.Manifest(

@@ -9,7 +9,7 @@ public enum BuiltInRules {
         StaticfilesDirsContainsStaticRootRule(), StaticRootNestedInDirsRule(), PrefixTrailingSlashRule(),
         StaticfilesDirMissingRule(), StaticfilesDirsEntryShapeRule(), RelativeRootRule(),
         FileSystemFinderMissingRule(), FinderImportRule(), StorageBackendImportRule(), StaticURLMalformedRule(),
-        InstalledAppImportRule(),
+        InstalledAppImportRule(), DuplicateStaticPathRule(),
         ReleaseStrategyBrokenRule(), ReleaseIdFallbackRule(), ReleaseIdUnsafeRule(),
         LiteralCredentialRule(),
     ]

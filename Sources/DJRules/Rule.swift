@@ -47,11 +47,13 @@ public struct RuleDescription: Sendable {
     public var mirrors: String?
     /// Whether the outcome depends on the target Django version.
     public var versionAware: Bool
+    /// Runs only when selected explicitly (it costs a `django.setup()` and a walk of every static root).
+    public var optIn: Bool
     public var bad: [Example]
     public var good: [Example]
 
     public init(code: String, name: String, severity: Severity, summary: String, rationale: String,
-                mirrors: String? = nil, versionAware: Bool = false, bad: [Example], good: [Example]) {
+                mirrors: String? = nil, versionAware: Bool = false, optIn: Bool = false, bad: [Example], good: [Example]) {
         self.code = code
         self.name = name
         self.severity = severity
@@ -59,6 +61,7 @@ public struct RuleDescription: Sendable {
         self.rationale = rationale
         self.mirrors = mirrors
         self.versionAware = versionAware
+        self.optIn = optIn
         self.bad = bad
         self.good = good
     }

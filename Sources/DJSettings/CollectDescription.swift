@@ -7,10 +7,17 @@ public struct CollectDescription: Sendable, Hashable {
         public var prefix: String
         /// The app, for AppDirectoriesFinder roots.
         public var app: String?
-        public init(location: String, prefix: String, app: String? = nil) {
+        /// FileSystemFinder.find() matches with the location's own prefix (list() uses the
+        /// storage's, which is the last prefix given for the same root).
+        public var findPrefix: String
+        /// How `findstatic -v 2` lists the location (the setting's own spelling).
+        public var searched: String
+        public init(location: String, prefix: String, app: String? = nil, findPrefix: String? = nil, searched: String? = nil) {
             self.location = location
             self.prefix = prefix
             self.app = app
+            self.findPrefix = findPrefix ?? prefix
+            self.searched = searched ?? location
         }
     }
 
@@ -82,9 +89,10 @@ public struct CollectDescription: Sendable, Hashable {
     public var staticURL: String?
     public var defaultIgnorePatterns: [String]
     public var finders: [Finder]
-    public var storage: Storage
+    /// Nil when only the finders were asked for (check's DJS025, find).
+    public var storage: Storage?
 
-    public init(staticURL: String?, defaultIgnorePatterns: [String], finders: [Finder], storage: Storage) {
+    public init(staticURL: String?, defaultIgnorePatterns: [String], finders: [Finder], storage: Storage?) {
         self.staticURL = staticURL
         self.defaultIgnorePatterns = defaultIgnorePatterns
         self.finders = finders

@@ -4,6 +4,7 @@ import DJCollect
 import DJOutput
 import DJSettings
 import Foundation
+import Glibc
 
 struct CollectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -108,7 +109,7 @@ struct CollectCommand: ParsableCommand {
             err: { printError($0) },
             ask: { prompt in
                 printOutput(prompt)
-                return readLine(strippingNewline: true)
+                return Self.inputLine()
             })
         let result = Self.collect(description, collectOptions, version, snapshot.pythonVersion, console)
         if case .failure(let error) = result {
@@ -117,11 +118,22 @@ struct CollectCommand: ParsableCommand {
         }
     }
 
+    /// Python's `input()`: one line from stdin without its final "\n" ("\r" is kept); nil at EOF.
+    static func inputLine() -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(0, &byte, 1) == 1 {
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
     static func collect(_ description: CollectDescription, _ options: CollectOptions, _ version: DjangoVersion,
                         _ pythonVersion: String, _ console: CollectConsole) -> Result<Void, CollectError> {
         Result { () throws(CollectError) in
             var collector = try Collector(description: description, options: options, version: version, console: console)
-            let processor = description.storage.manifest != nil
+            let processor = description.storage?.manifest != nil
                 ? try ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion) : nil
             if let summary = try collector.handle(postProcessor: processor) { printOutput(summary + "\n") }
         }

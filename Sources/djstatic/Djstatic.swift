@@ -13,7 +13,7 @@ struct Djstatic: ParsableCommand {
         commandName: "djstatic",
         abstract: "Check and collect Django static-file configuration.",
         version: version,
-        subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, RuleCommand.self, RulesCommand.self])
+        subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, FindCommand.self, RuleCommand.self, RulesCommand.self])
 
     /// Exit statuses: 0 ok, 1 errors found, 2 evaluation failure or bad usage (ruff's convention).
     static func main() {

@@ -46,7 +46,7 @@ public struct PyRegex: Sendable {
     /// `pattern.search(text, pos)`.
     public func search(_ text: [Unicode.Scalar], from start: Int = 0) -> PyMatch? {
         let pos = min(max(start, 0), text.count)
-        return Self.withEngine(program, text) { engine in
+        return Self.withEngine(program, text) { (engine: inout PyEngine) in
             guard let s = engine.search(from: pos, mustAdvance: false) else { return nil }
             return PyMatch(text: text, spans: engine.spans(matchStart: s), groupIndex: program.groupIndex)
         }
@@ -70,7 +70,7 @@ public struct PyRegex: Sendable {
 
     /// Calls `body` for every match, like iterating `pattern.finditer(text)`.
     public func forEachMatch(_ text: [Unicode.Scalar], _ body: (PyMatch) throws -> Void) rethrows {
-        try Self.withEngine(program, text) { engine in
+        try Self.withEngine(program, text) { (engine: inout PyEngine) in
             var start = 0
             var mustAdvance = false
             while let s = engine.search(from: start, mustAdvance: mustAdvance) {
@@ -89,7 +89,7 @@ public struct PyRegex: Sendable {
         var out: [Unicode.Scalar] = []
         var i = 0
         var any = false
-        try Self.withEngine(program, text) { engine in
+        try Self.withEngine(program, text) { (engine: inout PyEngine) in
             var start = 0
             var mustAdvance = false
             while let b = engine.search(from: start, mustAdvance: mustAdvance) {
@@ -121,18 +121,20 @@ public struct PyRegex: Sendable {
     }
 
     private static func withEngine<R>(_ program: PyProgram, _ text: [Unicode.Scalar],
-                                      _ body: (PyEngine) throws -> R) rethrows -> R
+                                      _ body: (inout PyEngine) throws -> R) rethrows -> R
     {
         try text.withUnsafeBufferPointer { buf in
             try buf.withMemoryRebound(to: UInt32.self) { u32 in
                 // An empty array may have no base address; any valid pointer will do then.
                 if let base = u32.baseAddress {
-                    let engine = PyEngine(program: program, text: base, count: u32.count)
-                    return try body(engine)
+                    var engine = PyEngine(program: program, text: base, count: u32.count)
+                    defer { engine.release() }
+                    return try body(&engine)
                 }
                 return try withUnsafePointer(to: UInt32(0)) { p in
-                    let engine = PyEngine(program: program, text: p, count: 0)
-                    return try body(engine)
+                    var engine = PyEngine(program: program, text: p, count: 0)
+                    defer { engine.release() }
+                    return try body(&engine)
                 }
             }
         }

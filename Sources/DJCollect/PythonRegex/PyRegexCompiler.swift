@@ -132,7 +132,9 @@ struct PyRepeatInfo: Sendable {
     var alternatives: [[Int]] = []
 }
 
-final class PyProgram: Sendable {
+/// A compiled pattern. Immutable after `init`; the raw buffers below are read-only copies of
+/// `code`, `sets` and `repeats` for the matcher, so concurrent use from several threads is safe.
+final class PyProgram: @unchecked Sendable {
     let code: [Int]
     let sets: [PyCharSet]
     let repeats: [PyRepeatInfo]
@@ -164,7 +166,46 @@ final class PyProgram: Sendable {
         self.startFilter = startFilter
         self.prefixOps = prefixOps
         self.anchoredAtStart = anchoredAtStart
+        codePtr = .allocate(capacity: max(code.count, 1))
+        codePtr.initialize(from: code, count: code.count)
+        setPtr = .allocate(capacity: max(sets.count, 1))
+        setPtr.initialize(from: sets, count: sets.count)
+        let n = max(repeats.count, 1)
+        repeatPtr = .allocate(capacity: n)
+        repeatPtr.initialize(from: repeats, count: repeats.count)
+        tailBits = .allocate(capacity: 4 * n)
+        tailBits.initialize(repeating: 0, count: 4 * n)
+        hasTailFilter = .allocate(capacity: n)
+        hasTailFilter.initialize(repeating: false, count: n)
+        for (id, info) in repeats.enumerated() {
+            if let f = info.tailFilter {
+                hasTailFilter[id] = true
+                tailBits[4 * id] = f.latin1.0
+                tailBits[4 * id + 1] = f.latin1.1
+                tailBits[4 * id + 2] = f.latin1.2
+                tailBits[4 * id + 3] = f.latin1.3
+            }
+        }
     }
+
+    deinit {
+        codePtr.deinitialize(count: code.count)
+        codePtr.deallocate()
+        setPtr.deinitialize(count: sets.count)
+        setPtr.deallocate()
+        repeatPtr.deinitialize(count: repeats.count)
+        repeatPtr.deallocate()
+        tailBits.deallocate()
+        hasTailFilter.deallocate()
+    }
+
+    // Read-only buffers used by the matcher (no retain/release or bounds checks per access).
+    let codePtr: UnsafeMutablePointer<Int>
+    let setPtr: UnsafeMutablePointer<PyCharSet>
+    let repeatPtr: UnsafeMutablePointer<PyRepeatInfo>
+    /// Per repeat id: Latin-1 bitmap of its tail filter (4 words) and whether it has one.
+    let tailBits: UnsafeMutablePointer<UInt64>
+    let hasTailFilter: UnsafeMutablePointer<Bool>
 
     /// Evaluates a single-character op (LITERAL, IN, ANY, ...) at `pc` against `c`.
     @inline(__always)
@@ -495,14 +536,20 @@ struct PyRegexCompiler {
     }
 
     /// `_optimize_charset` (membership semantics only). Returns the set and `hascased`.
+    /// sre's charmap covers the BMP; members beyond it go to the "tail" (for LITERAL under
+    /// IGNORECASE that is the *original* character, for RANGE it becomes RANGE_UNI_IGNORE).
     func optimizeCharset(_ items: [PySetItem], ignore: Bool) -> (PyCharSet, Bool) {
-        // charmap: BMP members (sre's bytearray(256) grown to 65536)
-        var charmap = [Bool](repeating: false, count: 0x10000)
+        var members: [(UInt32, UInt32)] = []        // charmap + LITERAL/RANGE tail entries
         var negate = false
         var hascased = false
-        var tailRanges: [(UInt32, UInt32)] = []     // LITERAL / RANGE beyond the BMP
         var uniIgnore: [(UInt32, UInt32)] = []
         var categories: [PyCategory] = []
+        func addLowered(_ lo: UInt32) {
+            members.append((lo, lo))
+            if let fixes = PyUnicode.extraCases[lo] {
+                for k in fixes { members.append((k, k)) }
+            }
+        }
         for item in items {
             switch item {
             case .negate:
@@ -514,20 +561,13 @@ struct PyRegexCompiler {
                     let lo = PyUnicode.lower(av)
                     if lo >= 0x10000 {
                         hascased = true
-                        tailRanges.append((av, av))   // note: the original character, as in sre
+                        members.append((av, av))   // note: the original character, as in sre
                         continue
                     }
-                    charmap[Int(lo)] = true
-                    if let fixes = PyUnicode.extraCases[lo] {
-                        for k in fixes { charmap[Int(k)] = true }
-                    }
+                    addLowered(lo)
                     if !hascased && PyUnicode.isCased(av) { hascased = true }
                 } else {
-                    if av >= 0x10000 {
-                        tailRanges.append((av, av))
-                    } else {
-                        charmap[Int(av)] = true
-                    }
+                    members.append((av, av))
                 }
             case .range(let a, let b):
                 if ignore {
@@ -536,10 +576,7 @@ struct PyRegexCompiler {
                     while true {
                         let lo = PyUnicode.lower(i)
                         if lo >= 0x10000 { overflow = true; break }
-                        charmap[Int(lo)] = true
-                        if let fixes = PyUnicode.extraCases[lo] {
-                            for k in fixes { charmap[Int(k)] = true }
-                        }
+                        addLowered(lo)
                         if i == b { break }
                         i += 1
                     }
@@ -554,31 +591,13 @@ struct PyRegexCompiler {
                             j += 1
                         }
                     }
+                    if members.count > 4096 { members = Self.normalize(members) }
                 } else {
-                    if a < 0x10000 {
-                        let top = min(b, 0xFFFF)
-                        for i in a...top { charmap[Int(i)] = true }
-                    }
-                    if b >= 0x10000 {
-                        tailRanges.append((a, b))
-                    }
+                    members.append((a, b))
                 }
             }
         }
-        var ranges: [(UInt32, UInt32)] = []
-        var i = 0
-        while i < 0x10000 {
-            if charmap[i] {
-                var j = i
-                while j + 1 < 0x10000 && charmap[j + 1] { j += 1 }
-                ranges.append((UInt32(i), UInt32(j)))
-                i = j + 1
-            } else {
-                i += 1
-            }
-        }
-        ranges.append(contentsOf: tailRanges)
-        let set = PyCharSet(negate: negate, ignore: ignore && hascased, ranges: Self.normalize(ranges),
+        let set = PyCharSet(negate: negate, ignore: ignore && hascased, ranges: Self.normalize(members),
                             uniIgnoreRanges: uniIgnore, categories: categories, version: version)
         return (set, ignore && hascased)
     }

@@ -31,8 +31,8 @@ private struct PyCtx {
     var pattern = 0
     var ptr = 0
     var jump = 0
-    /// REPEAT_ONE / MIN_REPEAT_ONE: 0 = memo unusable, 1 = usable (key matches),
-    /// 2 = context allows recording but the stored key differs.
+    /// REPEAT_ONE / MIN_REPEAT_ONE: 0 = memo unusable; 1 = usable but no slot has the
+    /// current key; 2 + k = slot k has the current key.
     var memo = 0
 }
 
@@ -69,13 +69,17 @@ private enum S {
     static let repeatDetLoop = 28
 }
 
-final class PyEngine {
+/// One matcher over one text. A struct (not a class) so that its state is accessed without
+/// dynamic exclusivity checks; the owner must call `release()` exactly once.
+struct PyEngine {
     let program: PyProgram
     private let code: UnsafeMutablePointer<Int>
-    private let codeCount: Int
     private var text: UnsafePointer<UInt32>
     private let end: Int
-    private let sets: [PyCharSet]
+    private let sets: UnsafeMutablePointer<PyCharSet>
+    /// Per repeat id: Latin-1 bitmap of its tail filter (4 words) and whether it has one.
+    private let tailBits: UnsafeMutablePointer<UInt64>
+    private let hasTailFilter: UnsafeMutablePointer<Bool>
     private let version: PyUnicodeVersion
 
     // SRE_STATE
@@ -96,23 +100,28 @@ final class PyEngine {
     private var reps: [PyRep] = []
 
     // failure memo per REPEAT_ONE / MIN_REPEAT_ONE
+    /// Memo slots: `memoSlots` per repeat (one if the pattern has no backreferences).
+    private let memoSlots: Int
     private let memoLo: UnsafeMutablePointer<Int>
     private let memoHi: UnsafeMutablePointer<Int>
-    /// Memo keys: for every repeat, (start, end) of each backreferenced group, -1 if unset.
+    /// Memo keys: per slot, (start, end) of each backreferenced group, -1 if unset.
     private let memoKey: UnsafeMutablePointer<Int>
+    /// Next slot to overwrite, per repeat.
+    private let memoNext: UnsafeMutablePointer<Int>
     private let refGroups: [Int]
-    private let repeatInfo: [PyRepeatInfo]
+    private let repeatInfo: UnsafeMutablePointer<PyRepeatInfo>
 
     /// `text` must stay valid for the lifetime of the engine.
     init(program: PyProgram, text: UnsafePointer<UInt32>, count: Int) {
         self.program = program
         self.text = text
         self.end = count
-        self.sets = program.sets
         self.version = program.version
-        codeCount = program.code.count
-        code = .allocate(capacity: codeCount)
-        code.initialize(from: program.code, count: codeCount)
+        code = program.codePtr
+        sets = program.setPtr
+        repeatInfo = program.repeatPtr
+        tailBits = program.tailBits
+        hasTailFilter = program.hasTailFilter
         markCount = max(2 * program.groups, 2)
         marks = .allocate(capacity: markCount)
         marks.initialize(repeating: -1, count: markCount)
@@ -121,24 +130,27 @@ final class PyEngine {
         dataCap = 64
         data = .allocate(capacity: dataCap)
         let n = max(program.repeats.count, 1)
-        memoLo = .allocate(capacity: n)
-        memoLo.initialize(repeating: 1, count: n)
-        memoHi = .allocate(capacity: n)
-        memoHi.initialize(repeating: 0, count: n)
         refGroups = program.referencedGroups
-        memoKey = .allocate(capacity: max(n * 2 * refGroups.count, 1))
-        memoKey.initialize(repeating: -1, count: max(n * 2 * refGroups.count, 1))
-        repeatInfo = program.repeats
+        memoSlots = refGroups.isEmpty ? 1 : 4
+        memoLo = .allocate(capacity: n * memoSlots)
+        memoLo.initialize(repeating: 1, count: n * memoSlots)
+        memoHi = .allocate(capacity: n * memoSlots)
+        memoHi.initialize(repeating: 0, count: n * memoSlots)
+        let keyWords = max(n * memoSlots * 2 * refGroups.count, 1)
+        memoKey = .allocate(capacity: keyWords)
+        memoKey.initialize(repeating: -1, count: keyWords)
+        memoNext = .allocate(capacity: n)
+        memoNext.initialize(repeating: 0, count: n)
     }
 
-    deinit {
-        code.deallocate()
+    func release() {
         marks.deallocate()
         ctxs.deallocate()
         data.deallocate()
         memoLo.deallocate()
         memoHi.deallocate()
         memoKey.deallocate()
+        memoNext.deallocate()
     }
 
     // MARK: results
@@ -163,7 +175,7 @@ final class PyEngine {
 
     /// Searches for a match starting at or after `start`. On success returns the match start;
     /// the end is `matchEnd` and the groups are available via `spans`.
-    func search(from start: Int, mustAdvance firstMustAdvance: Bool) -> Int? {
+    mutating func search(from start: Int, mustAdvance firstMustAdvance: Bool) -> Int? {
         var pos = start
         if pos > end { return nil }
         if program.anchoredAtStart {
@@ -173,9 +185,11 @@ final class PyEngine {
             // Every match consumes at least one character, so must_advance is irrelevant.
             let prefix = program.prefixOps
             let prefixCount = prefix.count
+            let bits = [filter.latin1.0, filter.latin1.1, filter.latin1.2, filter.latin1.3]
             while pos < end {
                 let c = text[pos]
-                if !program.accepts(filter, c) {
+                let ok = c < 256 ? bits[Int(c >> 6)] & (1 << UInt64(c & 63)) != 0 : program.accepts(filter, c)
+                if !ok {
                     pos += 1
                     continue
                 }
@@ -215,7 +229,7 @@ final class PyEngine {
 
     var matchEnd: Int { sptr }
 
-    private func attempt(_ pos: Int, mustAdvance: Bool) -> Bool {
+    private mutating func attempt(_ pos: Int, mustAdvance: Bool) -> Bool {
         lastmark = -1
         repeatIdx = -1
         sstart = pos
@@ -233,11 +247,28 @@ final class PyEngine {
         case PyOp.notLiteral: return c != UInt32(truncatingIfNeeded: code[pc + 1])
         case PyOp.literalUniIgnore: return PyUnicode.lower(c) == UInt32(truncatingIfNeeded: code[pc + 1])
         case PyOp.notLiteralUniIgnore: return PyUnicode.lower(c) != UInt32(truncatingIfNeeded: code[pc + 1])
-        case PyOp.in, PyOp.inUniIgnore: return sets[code[pc + 1]].contains(c)
+        case PyOp.in, PyOp.inUniIgnore: return setContains(code[pc + 1], c)
         case PyOp.any: return c != 10
         case PyOp.anyAll: return true
         default: return false
         }
+    }
+
+    @inline(__always)
+    private func setContains(_ i: Int, _ c: UInt32) -> Bool {
+        let p = sets + i
+        if c < 256 {
+            let bits = p.pointee.latin1
+            let word: UInt64
+            switch c >> 6 {
+            case 0: word = bits.0
+            case 1: word = bits.1
+            case 2: word = bits.2
+            default: word = bits.3
+            }
+            return word & (1 << UInt64(c & 63)) != 0
+        }
+        return p.pointee.slowContains(c)
     }
 
     /// SRE(count): how many times the single-character item at `pc` matches from `from`.
@@ -264,8 +295,8 @@ final class PyEngine {
             let ch = UInt32(truncatingIfNeeded: code[pc + 1])
             while p < e && PyUnicode.lower(text[p]) != ch { p += 1 }
         case PyOp.in, PyOp.inUniIgnore:
-            let set = sets[code[pc + 1]]
-            while p < e && set.contains(text[p]) { p += 1 }
+            let set = code[pc + 1]
+            while p < e && setContains(set, text[p]) { p += 1 }
         default:
             break
         }
@@ -296,7 +327,7 @@ final class PyEngine {
     }
 
     @inline(__always)
-    private func pushCtx(_ jump: Int) {
+    private mutating func pushCtx(_ jump: Int) {
         top += 1
         if top == ctxCap {
             let newCap = ctxCap * 2
@@ -310,13 +341,13 @@ final class PyEngine {
     }
 
     @inline(__always)
-    private func dataPush(_ v: Int) {
+    private mutating func dataPush(_ v: Int) {
         if dataTop == dataCap { growData(1) }
         data[dataTop] = v
         dataTop += 1
     }
 
-    private func growData(_ need: Int) {
+    private mutating func growData(_ need: Int) {
         var newCap = dataCap * 2
         while newCap < dataTop + need { newCap *= 2 }
         let n = UnsafeMutablePointer<Int>.allocate(capacity: newCap)
@@ -327,7 +358,7 @@ final class PyEngine {
     }
 
     @inline(__always)
-    private func markPush(_ lm: Int) {
+    private mutating func markPush(_ lm: Int) {
         if lm >= 0 {
             let size = lm + 1
             if dataTop + size > dataCap { growData(size) }
@@ -337,7 +368,7 @@ final class PyEngine {
     }
 
     @inline(__always)
-    private func markPop(_ lm: Int, discard: Bool) {
+    private mutating func markPop(_ lm: Int, discard: Bool) {
         if lm >= 0 {
             let size = lm + 1
             marks.update(from: data + (dataTop - size), count: size)
@@ -346,8 +377,19 @@ final class PyEngine {
     }
 
     @inline(__always)
-    private func markPopDiscard(_ lm: Int) {
+    private mutating func markPopDiscard(_ lm: Int) {
         if lm >= 0 { dataTop -= lm + 1 }
+    }
+
+    /// Whether the tail filter of repeat `id` (which must have one) accepts position `p`.
+    @inline(__always)
+    private func tailAccepts(_ id: Int, _ p: Int) -> Bool {
+        if p >= end { return false }
+        let c = text[p]
+        if c < 256 {
+            return tailBits[4 * id + Int(c >> 6)] & (1 << UInt64(c & 63)) != 0
+        }
+        return program.accepts(repeatInfo[id].tailFilter!, c)
     }
 
     /// Span of group `g` (0-based) as GROUPREF would see it, or nil.
@@ -364,42 +406,61 @@ final class PyEngine {
     @inline(__always)
     private func memoState(_ id: Int) -> Int {
         if repeatIdx >= 0 || !repeatInfo[id].memoEligible { return 0 }
-        if refGroups.isEmpty { return 1 }
-        let base = id * 2 * refGroups.count
-        for (k, g) in refGroups.enumerated() {
-            let s0 = memoKey[base + 2 * k], s1 = memoKey[base + 2 * k + 1]
-            if let (p, e) = groupSpan(g) {
-                if s0 < 0 || s1 - s0 != e - p { return 2 }
-                var i = 0
-                while i < e - p {
-                    if text[p + i] != text[s0 + i] { return 2 }
-                    i += 1
+        if refGroups.isEmpty { return 2 }
+        let words = 2 * refGroups.count
+        slots: for slot in 0..<memoSlots {
+            let base = (id * memoSlots + slot) * words
+            for (k, g) in refGroups.enumerated() {
+                let s0 = memoKey[base + 2 * k], s1 = memoKey[base + 2 * k + 1]
+                if let (p, e) = groupSpan(g) {
+                    if s0 < 0 || s1 - s0 != e - p { continue slots }
+                    var i = 0
+                    while i < e - p {
+                        if text[p + i] != text[s0 + i] { continue slots }
+                        i += 1
+                    }
+                } else if s0 >= 0 {
+                    continue slots
                 }
-            } else if s0 >= 0 {
-                return 2
             }
+            return 2 + slot
         }
         return 1
+    }
+
+    /// Index into memoLo/memoHi for a ctx memo state >= 2.
+    @inline(__always)
+    private func memoIndex(_ id: Int, _ state: Int) -> Int {
+        id * memoSlots + state - 2
     }
 
     @inline(__always)
     private func memoRecord(_ id: Int, _ state: Int, _ lo: Int, _ hi: Int) {
         if state == 0 || mustAdvance || hi < lo { return }
-        let a = memoLo[id], b = memoHi[id]
-        if state == 1 && a <= b && lo <= b && a <= hi {
-            memoLo[id] = min(a, lo)
-            memoHi[id] = max(b, hi)
+        if state >= 2 {
+            let i = memoIndex(id, state)
+            let a = memoLo[i], b = memoHi[i]
+            if a <= b && lo <= b && a <= hi {
+                memoLo[i] = min(a, lo)
+                memoHi[i] = max(b, hi)
+            } else {
+                memoLo[i] = lo
+                memoHi[i] = hi
+            }
             return
         }
-        memoLo[id] = lo
-        memoHi[id] = hi
-        if !refGroups.isEmpty {
-            let base = id * 2 * refGroups.count
-            for (k, g) in refGroups.enumerated() {
-                let span = groupSpan(g)
-                memoKey[base + 2 * k] = span?.0 ?? -1
-                memoKey[base + 2 * k + 1] = span?.1 ?? -1
-            }
+        // no slot with this key yet: take the next one round-robin
+        let slot = memoNext[id]
+        memoNext[id] = (slot + 1) % memoSlots
+        let i = id * memoSlots + slot
+        memoLo[i] = lo
+        memoHi[i] = hi
+        let words = 2 * refGroups.count
+        let base = i * words
+        for (k, g) in refGroups.enumerated() {
+            let span = groupSpan(g)
+            memoKey[base + 2 * k] = span?.0 ?? -1
+            memoKey[base + 2 * k + 1] = span?.1 ?? -1
         }
     }
 
@@ -424,7 +485,7 @@ final class PyEngine {
 
     // MARK: SRE(match)
 
-    private func run() -> Bool {
+    private mutating func run() -> Bool {
         let code = self.code
         let text = self.text
         let end = self.end
@@ -433,17 +494,10 @@ final class PyEngine {
         var ret = false
         top = -1
         dataTop = 0
-        reps.removeAll(keepingCapacity: true)
+        if !reps.isEmpty { reps.removeAll(keepingCapacity: true) }
         pushCtx(S.none)
         var step = S.entrance
 
-        @inline(__always) func doJump(_ jump: Int, _ next: Int) {
-            ctxs[top].pattern = pattern
-            ctxs[top].ptr = ptr
-            pushCtx(jump)
-            pattern = next
-            step = S.entrance
-        }
 
         while true {
             switch step {
@@ -515,7 +569,7 @@ final class PyEngine {
                         }
                         ptr += 1
                     case PyOp.in, PyOp.inUniIgnore:
-                        if ptr >= end || !sets[code[pattern]].contains(text[ptr]) {
+                        if ptr >= end || !setContains(code[pattern], text[ptr]) {
                             ret = false; step = S.exit; break dispatch
                         }
                         pattern += 1
@@ -539,8 +593,9 @@ final class PyEngine {
                         let entry = ptr
                         var count: Int
                         let memo = memoState(id)
-                        let lo = memoLo[id], hi = memoHi[id]
-                        if memo == 1 && lo <= ptr && ptr < hi {
+                        let mi = memo >= 2 ? memoIndex(id, memo) : 0
+                        let lo = memoLo[mi], hi = memoHi[mi]
+                        if memo >= 2 && lo <= ptr && ptr < hi {
                             // the item is known to match on [ptr, hi)
                             let known = hi - ptr
                             count = known >= maxR ? maxR : known + countItem(pattern + 4, hi, maxR - known)
@@ -623,7 +678,15 @@ final class PyEngine {
                         ctxs[top].rep = r
                         repeatIdx = r
                         sptr = ptr
-                        doJump(S.repeat, pattern + code[pattern])
+                        // DO_JUMP
+                        do {
+                            let next = pattern + code[pattern]
+                            ctxs[top].pattern = pattern
+                            ctxs[top].ptr = ptr
+                            pushCtx(S.repeat)
+                            pattern = next
+                            step = S.entrance
+                        }
                         break dispatch
                     case PyOp.maxUntil:
                         let r = repeatIdx
@@ -636,7 +699,15 @@ final class PyEngine {
                         let minR = code[rp + 1], maxR = code[rp + 2]
                         if count < minR {
                             reps[r].count = count
-                            doJump(S.maxUntil1, rp + 3)
+                            // DO_JUMP
+                            do {
+                                let next = rp + 3
+                                ctxs[top].pattern = pattern
+                                ctxs[top].ptr = ptr
+                                pushCtx(S.maxUntil1)
+                                pattern = next
+                                step = S.entrance
+                            }
                             break dispatch
                         }
                         if (count < maxR || maxR == pyMaxRepeat) && sptr != reps[r].lastPtr {
@@ -645,7 +716,15 @@ final class PyEngine {
                             markPush(lastmark)
                             dataPush(reps[r].lastPtr)
                             reps[r].lastPtr = sptr
-                            doJump(S.maxUntil2, rp + 3)
+                            // DO_JUMP
+                            do {
+                                let next = rp + 3
+                                ctxs[top].pattern = pattern
+                                ctxs[top].ptr = ptr
+                                pushCtx(S.maxUntil2)
+                                pattern = next
+                                step = S.entrance
+                            }
                             break dispatch
                         }
                         step = S.maxUntilTail
@@ -660,13 +739,29 @@ final class PyEngine {
                         let rp = reps[r].pattern
                         if count < code[rp + 1] {
                             reps[r].count = count
-                            doJump(S.minUntil1, rp + 3)
+                            // DO_JUMP
+                            do {
+                                let next = rp + 3
+                                ctxs[top].pattern = pattern
+                                ctxs[top].ptr = ptr
+                                pushCtx(S.minUntil1)
+                                pattern = next
+                                step = S.entrance
+                            }
                             break dispatch
                         }
                         repeatIdx = reps[r].prev
                         ctxs[top].lastmark = lastmark
                         if repeatIdx >= 0 { markPush(lastmark) }
-                        doJump(S.minUntil2, pattern)
+                        // DO_JUMP
+                        do {
+                            let next = pattern
+                            ctxs[top].pattern = pattern
+                            ctxs[top].ptr = ptr
+                            pushCtx(S.minUntil2)
+                            pattern = next
+                            step = S.entrance
+                        }
                         break dispatch
                     case PyOp.groupref, PyOp.grouprefUniIgnore:
                         let groupref = code[pattern] * 2
@@ -719,12 +814,20 @@ final class PyEngine {
                         pattern += code[pattern]
                         continue
                     }
-                    if first == PyOp.in && (ptr >= end || !sets[code[pattern + 2]].contains(text[ptr])) {
+                    if first == PyOp.in && (ptr >= end || !setContains(code[pattern + 2], text[ptr])) {
                         pattern += code[pattern]
                         continue
                     }
                     sptr = ptr
-                    doJump(S.branch, pattern + 1)
+                    // DO_JUMP
+                    do {
+                        let next = pattern + 1
+                        ctxs[top].pattern = pattern
+                        ctxs[top].ptr = ptr
+                        pushCtx(S.branch)
+                        pattern = next
+                        step = S.entrance
+                    }
                     jumped = true
                     break
                 }
@@ -750,25 +853,34 @@ final class PyEngine {
                 let minR = code[pattern + 1]
                 let id = code[pattern + 3]
                 let tail = pattern + code[pattern]
-                let filter = repeatInfo[id].tailFilter
-                let memoUse = ctxs[top].memo == 1
+                let hasFilter = hasTailFilter[id]
+                let memoUse = ctxs[top].memo >= 2
+                let mi = memoUse ? memoIndex(id, ctxs[top].memo) : 0
                 var count = ctxs[top].count
                 var jumped = false
                 while count >= minR {
-                    if memoUse && memoLo[id] <= ptr && ptr <= memoHi[id] {
-                        let newPtr = memoLo[id] - 1
+                    if memoUse && memoLo[mi] <= ptr && ptr <= memoHi[mi] {
+                        let newPtr = memoLo[mi] - 1
                         count -= ptr - newPtr
                         ptr = newPtr
                         continue
                     }
-                    if let f = filter, ptr >= end || !program.accepts(f, text[ptr]) {
+                    if hasFilter && !tailAccepts(id, ptr) {
                         ptr -= 1
                         count -= 1
                         continue
                     }
                     ctxs[top].count = count
                     sptr = ptr
-                    doJump(S.repeatOne, tail)
+                    // DO_JUMP
+                    do {
+                        let next = tail
+                        ctxs[top].pattern = pattern
+                        ctxs[top].ptr = ptr
+                        pushCtx(S.repeatOne)
+                        pattern = next
+                        step = S.entrance
+                    }
                     jumped = true
                     break
                 }
@@ -803,9 +915,9 @@ final class PyEngine {
                     step = S.exit
                     continue
                 }
-                if ctxs[top].memo == 1 && memoLo[id] <= ptr && ptr <= memoHi[id] {
+                if ctxs[top].memo >= 2, case let mi = memoIndex(id, ctxs[top].memo), memoLo[mi] <= ptr && ptr <= memoHi[mi] {
                     // the tail fails on [ptr, hi] and the item matches on [ptr, hi)
-                    var adv = memoHi[id] - ptr
+                    var adv = memoHi[mi] - ptr
                     if maxR != pyMaxRepeat { adv = min(adv, maxR - count) }
                     ptr += adv
                     count += adv
@@ -813,7 +925,7 @@ final class PyEngine {
                     step = S.minRepeatOneConsume
                     continue
                 }
-                if let f = repeatInfo[id].tailFilter, ptr >= end || !program.accepts(f, text[ptr]) {
+                if hasTailFilter[id] && !tailAccepts(id, ptr) {
                     // Tight loop over positions where the tail cannot start.
                     let item = pattern + 4
                     var failed = false
@@ -824,7 +936,7 @@ final class PyEngine {
                         }
                         ptr += 1
                         count += 1
-                        if ptr < end && program.accepts(f, text[ptr]) { break }
+                        if tailAccepts(id, ptr) { break }
                         if ptr >= end { continue }
                         if maxR != pyMaxRepeat && count >= maxR { break }
                     }
@@ -839,7 +951,15 @@ final class PyEngine {
                     continue
                 }
                 sptr = ptr
-                doJump(S.minRepeatOne, pattern + code[pattern])
+                // DO_JUMP
+                do {
+                    let next = pattern + code[pattern]
+                    ctxs[top].pattern = pattern
+                    ctxs[top].ptr = ptr
+                    pushCtx(S.minRepeatOne)
+                    pattern = next
+                    step = S.entrance
+                }
 
             case S.minRepeatOne:
                 if ret {
@@ -868,13 +988,13 @@ final class PyEngine {
                 let minR = code[pattern + 1]
                 let id = code[pattern + 3]
                 let tail = pattern + code[pattern]
-                let filter = repeatInfo[id].tailFilter
+                let hasFilter = hasTailFilter[id]
                 let base = ctxs[top].aux
                 var count = ctxs[top].count
                 var jumped = false
                 while count >= minR {
                     let p = data[base + count]
-                    if let f = filter, p >= end || !program.accepts(f, text[p]) {
+                    if hasFilter && !tailAccepts(id, p) {
                         count -= 1
                         continue
                     }
@@ -884,7 +1004,15 @@ final class PyEngine {
                     ctxs[top].count = count
                     ptr = p
                     sptr = p
-                    doJump(S.repeatDet, tail)
+                    // DO_JUMP
+                    do {
+                        let next = tail
+                        ctxs[top].pattern = pattern
+                        ctxs[top].ptr = ptr
+                        pushCtx(S.repeatDet)
+                        pattern = next
+                        step = S.entrance
+                    }
                     jumped = true
                     break
                 }
@@ -936,7 +1064,15 @@ final class PyEngine {
             case S.maxUntilTail:
                 // cannot match more repeated items here; make sure the tail matches
                 repeatIdx = reps[ctxs[top].rep].prev
-                doJump(S.maxUntil3, pattern)
+                // DO_JUMP
+                do {
+                    let next = pattern
+                    ctxs[top].pattern = pattern
+                    ctxs[top].ptr = ptr
+                    pushCtx(S.maxUntil3)
+                    pattern = next
+                    step = S.entrance
+                }
 
             case S.maxUntil3:
                 repeatIdx = ctxs[top].rep
@@ -970,7 +1106,15 @@ final class PyEngine {
                 reps[r].count = count
                 dataPush(reps[r].lastPtr)
                 reps[r].lastPtr = sptr
-                doJump(S.minUntil3, rp + 3)
+                // DO_JUMP
+                do {
+                    let next = rp + 3
+                    ctxs[top].pattern = pattern
+                    ctxs[top].ptr = ptr
+                    pushCtx(S.minUntil3)
+                    pattern = next
+                    step = S.entrance
+                }
 
             case S.minUntil3:
                 let r = ctxs[top].rep
@@ -991,7 +1135,7 @@ final class PyEngine {
     }
 
     @inline(__always)
-    private func minRepeatOneFail(_ id: Int, lastTried: Int) {
+    private mutating func minRepeatOneFail(_ id: Int, lastTried: Int) {
         if repeatIdx >= 0 { markPopDiscard(ctxs[top].lastmark) }
         memoRecord(id, ctxs[top].memo, ctxs[top].aux, lastTried)
     }

@@ -54,12 +54,15 @@ def _finder(path):
         # listed twice is walked twice with the last prefix (a Django quirk djstatic reproduces).
         for prefix, root in finder.locations:
             storage = finder.storages[root]
-            out["roots"].append({"location": os.fspath(storage.location), "prefix": getattr(storage, "prefix", None) or ""})
+            out["roots"].append({"location": os.fspath(storage.location), "prefix": getattr(storage, "prefix", None) or "",
+                                 "find_prefix": prefix or "", "searched": str(root)})
     elif kind == "app_directories":
         for app in finder.apps:
-            out["roots"].append({"location": os.fspath(finder.storages[app].location), "prefix": "", "app": app})
+            location = os.fspath(finder.storages[app].location)
+            out["roots"].append({"location": location, "prefix": "", "app": app, "searched": location})
     else:
-        out["roots"].append({"location": os.fspath(finder.storage.location), "prefix": ""})
+        location = os.fspath(finder.storage.location)
+        out["roots"].append({"location": location, "prefix": "", "searched": location})
     return out
 
 
@@ -117,8 +120,9 @@ def _storage():
     return out
 
 
-def describe():
-    """The finders, ignore patterns, app order and storage collectstatic would use."""
+def describe(with_storage=True):
+    """The finders, ignore patterns, app order and (unless not wanted) the storage collectstatic
+    would use."""
     import django
     from django.apps import apps
     from django.conf import settings
@@ -129,9 +133,11 @@ def describe():
     except LookupError:
         raise Unsupported("django.contrib.staticfiles is not in INSTALLED_APPS: "
                           "manage.py has no collectstatic command") from None
-    return {
+    described = {
         "static_url": settings.STATIC_URL,
         "default_ignore_patterns": ignore,
         "finders": [_finder(path) for path in settings.STATICFILES_FINDERS],
-        "storage": _storage(),
     }
+    if with_storage:
+        described["storage"] = _storage()
+    return described

@@ -522,7 +522,7 @@ def _local_storage_failures(settings, finder):
     return out
 
 
-def _describe_collect(finder, response):
+def _describe_collect(finder, response, with_storage=True):
     """collectstatic's finders and storage, or why djstatic cannot collect for this project."""
     import djstatic_collect
     if response.get("django_version") is None:
@@ -534,7 +534,7 @@ def _describe_collect(finder, response):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return djstatic_collect.describe()
+            return djstatic_collect.describe(with_storage)
     except djstatic_collect.Unsupported as error:
         return {"error": {"message": str(error), "unsupported": True}}
     except Exception as error:  # what collectstatic itself would die of (ImproperlyConfigured, ...)
@@ -595,8 +595,8 @@ def _evaluate(request, response, finder, provenance):
     response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
     response["releases"] = _releases(settings)
     response["storage_failures"] = _local_storage_failures(settings, finder)
-    if request.get("collect"):
-        response["collect"] = _describe_collect(finder, response)
+    if request.get("collect") or request.get("finders"):
+        response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")))
     table = provenance.locations.get(module_name, {})
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
     response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}

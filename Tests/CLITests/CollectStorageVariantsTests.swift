@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// Differential tests of project-defined and configured static storages
+/// (fixtures/collect-variants, configuration chosen by VARIANT): JS module import aggregation,
+/// keep_intermediate_files, manifest_strict = False, upload permissions, a release-specific
+/// manifest location from OPTIONS, and prefixed / doubly listed STATICFILES_DIRS roots.
+struct CollectVariantScenario: CustomTestStringConvertible, Sendable {
+    struct Run: Sendable {
+        var arguments: [String]
+        var environment: [String: String] = [:]
+        /// Django's expected exit status (a guard on the scenario itself).
+        var djangoStatus: Int32 = 0
+    }
+
+    var name: String
+    var variant: String
+    var venv: String
+    var runs: [Run]
+
+    var testDescription: String { "\(name) [\(venv)]" }
+}
+
+enum CollectVariantScenarios {
+    typealias Run = CollectVariantScenario.Run
+
+    static func all(_ venv: String) -> [CollectVariantScenario] {
+        var scenarios = [
+            CollectVariantScenario(name: "JS module import aggregation", variant: "aggregation", venv: venv, runs: [
+                Run(arguments: ["--noinput", "-v", "2"]), Run(arguments: ["--noinput"]),
+                Run(arguments: ["--noinput", "--clear"]),
+            ]),
+            CollectVariantScenario(name: "keep_intermediate_files = True", variant: "intermediate", venv: venv, runs: [
+                Run(arguments: ["--noinput", "-v", "2"]), Run(arguments: ["--noinput"]),
+            ]),
+            CollectVariantScenario(name: "manifest_strict = False", variant: "nonstrict", venv: venv, runs: [
+                Run(arguments: ["--noinput"]), Run(arguments: ["--noinput", "-v", "2"]),
+            ]),
+            CollectVariantScenario(name: "upload permissions 0o640 / 0o750", variant: "permissions", venv: venv, runs: [
+                Run(arguments: ["--noinput"]), Run(arguments: ["--noinput", "-v", "2"]),
+                Run(arguments: ["--noinput", "--link", "-v", "2"]), Run(arguments: ["--noinput", "--clear"]),
+            ]),
+            CollectVariantScenario(name: "upload permissions, link mode into a fresh root", variant: "permissions", venv: venv,
+                                   runs: [Run(arguments: ["--noinput", "--link"])]),
+            CollectVariantScenario(name: "release-specific manifest location", variant: "release", venv: venv, runs: [
+                Run(arguments: ["--noinput"], environment: ["RELEASE_ID": "r2024.1"]),
+                Run(arguments: ["--noinput"], environment: ["RELEASE_ID": "r2024.2"]),
+                Run(arguments: ["--noinput", "-v", "2"], environment: ["RELEASE_ID": "r2024.2"]),
+            ]),
+            CollectVariantScenario(name: "vendor prefix and one root under two prefixes", variant: "prefixes", venv: venv, runs: [
+                Run(arguments: ["--noinput", "-v", "2"]), Run(arguments: ["--noinput"]),
+                Run(arguments: ["--noinput", "--clear"]),
+            ]),
+        ]
+        // References only 6.1 accepts (bare dynamic import, imports in comments/strings/template
+        // literals naming missing files): success on 6.1, a post-processing failure before.
+        let sixOne = venv == "dj61"
+        scenarios.append(CollectVariantScenario(
+            name: sixOne ? "JS module aggregation, 6.1-only references" : "JS module aggregation, 6.1-only references fail",
+            variant: "aggregation61", venv: venv,
+            runs: [Run(arguments: ["--noinput", "-v", "2"], djangoStatus: sixOne ? 0 : 1),
+                   Run(arguments: ["--noinput"], djangoStatus: sixOne ? 0 : 1)]))
+        return scenarios
+    }
+}
+
+@Suite("collect with storage variants is byte-identical to collectstatic")
+struct CollectStorageVariantsTests {
+    static let scenarios = ["dj42", "dj52", "dj61"].flatMap(CollectVariantScenarios.all)
+    static let fixture = Paths.fixtures.appendingPathComponent("collect-variants")
+
+    @Test(arguments: scenarios)
+    func sameTreeAndOutput(_ scenario: CollectVariantScenario) throws {
+        let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: scenario.venv,
+                               environment: ["VARIANT": scenario.variant])
+        defer { pair.removeWork() }
+        for (index, run) in scenario.runs.enumerated() {
+            let label = "\(scenario.testDescription) run \(index + 1) \(run.arguments.joined(separator: " "))"
+                + (run.environment.isEmpty ? "" : " \(run.environment)")
+            let outcome = try pair.run(run.arguments, extraEnvironment: run.environment)
+            #expect(outcome.django.status == run.djangoStatus,
+                    "\(label): scenario assumption: Django exit status\n\(outcome.django.summary.suffix(1500))")
+            pair.expectSame(label, outcome)
+            let modes = [pair.djangoRoot, pair.ourRoot].map { Self.mode($0).map { String($0, radix: 8) } ?? "-" }
+            #expect(modes[0] == modes[1], "\(label): STATIC_ROOT's own mode: django \(modes[0]), djstatic \(modes[1])")
+        }
+        try checkDjangoAssumptions(scenario, pair.djangoRoot)
+    }
+
+    static func mode(_ path: String) -> UInt16? {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt16(info.st_mode & 0o7777) : nil
+    }
+
+    /// Guards on what Django itself did, so that a scenario that stops exercising its feature is noticed.
+    func checkDjangoAssumptions(_ scenario: CollectVariantScenario, _ root: String) throws {
+        let fm = FileManager.default
+        switch scenario.variant {
+        case "release":
+            #expect(fm.fileExists(atPath: root + "/r2024.1/staticfiles.json"))
+            #expect(fm.fileExists(atPath: root + "/r2024.2/staticfiles.json"))
+            #expect(!fm.fileExists(atPath: root + "/staticfiles.json"))
+        case "permissions" where scenario.runs.count > 1:
+            #expect(Self.mode(root) == 0o750)
+            #expect(Self.mode(root + "/staticfiles.json") == 0o640)
+        case "prefixes":
+            #expect(fm.fileExists(atPath: root + "/pre2/sub/shared.css"))
+            #expect(!fm.fileExists(atPath: root + "/pre"))
+            #expect(fm.fileExists(atPath: root + "/vendor/vendor.css"))
+        case "intermediate":
+            // base.css references colors.css, which references p.css: intermediate names remain.
+            let names = try fm.contentsOfDirectory(atPath: root + "/css").filter { $0.hasPrefix("base.") && $0 != "base.css" }
+            #expect(names.count >= 2, "expected intermediate base.*.css files, found \(names)")
+        default:
+            break
+        }
+    }
+}
