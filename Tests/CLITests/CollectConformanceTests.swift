@@ -38,6 +38,10 @@ enum CollectScenarios {
                             runs: [["--noinput", "--no-post-process"]]),
             CollectScenario(name: "verbosity 0", fixture: golden, settingsFile: goldenSettings, venv: venv,
                             runs: [["--noinput", "-v", "0"]]),
+            // Real apps from PyPI (pinned by Scripts/bootstrap): admin, DRF, debug-toolbar, jazzmin,
+            // drf-spectacular-sidecar, ckeditor, grappelli: ~2,100 files, 35 MB, big JS bundles.
+            CollectScenario(name: "real apps corpus, manifest, run and unchanged re-run", fixture: "collect-corpus",
+                            settingsFile: "corpus/settings.py", venv: venv, runs: [["--noinput"], ["--noinput"]]),
         ]
     }
 }
