@@ -47,7 +47,10 @@ public struct ManifestPostProcessor: PostProcessor {
         self.staticURL = description.staticURL ?? ""
         self.baseURL = storage.baseURL
         self.storageRepr = "<\(storage.className) object>"
-        self.groups = try Self.patterns(for: version, aggregation: manifest.jsModuleImportAggregation)
+        // `\w` follows the Unicode database of the project's interpreter (3.11: 14.0, 3.12+: 15.0).
+        let minor = pythonVersion.split(separator: ".").dropFirst().first.flatMap { Int($0) } ?? 11
+        self.groups = try Self.patterns(for: version, aggregation: manifest.jsModuleImportAggregation,
+                                        unicode: minor >= 12 ? .python312 : .python311)
         self.flavor = Self.flavor(pythonVersion)
     }
 
@@ -79,7 +82,7 @@ public struct ManifestPostProcessor: PostProcessor {
     static let cssIgnored = #"/\*.*?\*/|\\.|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*""#
     static let jsIgnored = #"/\*.*?\*/|//[^\n]*|\\.|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`"#
 
-    static func patterns(for version: DjangoVersion, aggregation: Bool) throws(CollectError) -> [Group] {
+    static func patterns(for version: DjangoVersion, aggregation: Bool, unicode: PyUnicodeVersion) throws(CollectError) -> [Group] {
         let v61 = version >= DjangoVersion(6, 1), v60 = version >= DjangoVersion(6, 0)
         let v50 = version >= DjangoVersion(5, 0), v52 = version >= DjangoVersion(5, 2)
         let css = v61 ? cssIgnored : nil, js = v61 ? jsIgnored : nil
@@ -121,8 +124,8 @@ public struct ManifestPostProcessor: PostProcessor {
             var out: [Pattern] = []
             for (pattern, template, ignored) in list {
                 do {
-                    out.append(Pattern(regex: try PyRegex(pattern, flags: [.ignoreCase]), template: template,
-                                       ignored: try ignored.map { try PyRegex($0, flags: [.dotAll]) }))
+                    out.append(Pattern(regex: try PyRegex(pattern, flags: [.ignoreCase], unicode: unicode), template: template,
+                                       ignored: try ignored.map { try PyRegex($0, flags: [.dotAll], unicode: unicode) }))
                 } catch {
                     throw CollectError("RuntimeError", "djstatic cannot compile Django's pattern \(pattern): \(error)")
                 }

@@ -327,6 +327,117 @@ for p in data["patterns"]:
 json.dump({"results": results}, sys.stdout, ensure_ascii=True)
 """#
 
+
+// MARK: - Random patterns
+
+/// Random patterns over the supported syntax (groups, backreferences, nested lazy/greedy
+/// repeats, scoped flags, anchors, classes) to exercise the sre emulation as a whole.
+struct PyRegexPatternGenerator {
+    var g: PyRegexSplitMix
+    var groups = 0
+    var closed: [Int] = []
+
+    init(seed: UInt64) { g = PyRegexSplitMix(seed: seed) }
+
+    mutating func r(_ n: Int) -> Int { Int(g.next() % UInt64(n)) }
+
+    mutating func atom(_ depth: Int) -> String {
+        switch r(depth > 2 ? 8 : 12) {
+        case 0: return ["a", "b", "c", "A", "ı", "İ", "k", "K", "x", "\\.", "'", "\""][r(12)]
+        case 1: return "."
+        case 2: return ["[ab]", "[^a]", "[a-c]", "[^\\n']", "[\\w.]", "[İk]", "[^A-C]"][r(7)]
+        case 3: return ["\\w", "\\s", "\\d", "\\W", "\\S"][r(5)]
+        case 4: return ["\\b", "\\B", "^", "$", "\\A", "\\Z"][r(6)]
+        case 5: return ["a", "b", "c"][r(3)]
+        case 6:
+            if closed.isEmpty { return "a" }
+            return "\\\(closed[r(closed.count)])"
+        case 7: return ["a", "b"][r(2)]
+        case 8, 9:
+            groups += 1
+            let me = groups
+            let inner = alternation(depth + 1)
+            closed.append(me)
+            return "(" + inner + ")"
+        case 10: return "(?:" + alternation(depth + 1) + ")"
+        default: return "(?" + ["i", "s", "-i", "m"][r(4)] + ":" + alternation(depth + 1) + ")"
+        }
+    }
+
+    mutating func quantifier() -> String {
+        switch r(10) {
+        case 0: return "*"
+        case 1: return "+"
+        case 2: return "?"
+        case 3: return "*?"
+        case 4: return "+?"
+        case 5: return "??"
+        case 6: return ["{2}", "{1,2}", "{0,2}?", "{2,}", "{,1}"][r(5)]
+        default: return ""
+        }
+    }
+
+    mutating func sequence(_ depth: Int) -> String {
+        var s = ""
+        for _ in 0..<(1 + r(4)) {
+            let a = atom(depth)
+            let zeroWidth = ["\\b", "\\B", "^", "$", "\\A", "\\Z"].contains(a)
+            s += zeroWidth ? a : a + quantifier()
+        }
+        return s
+    }
+
+    mutating func alternation(_ depth: Int) -> String {
+        var parts = [sequence(depth)]
+        while r(4) == 0 && parts.count < 3 { parts.append(sequence(depth)) }
+        return parts.joined(separator: "|")
+    }
+
+    mutating func pattern() -> PyRegexCase {
+        groups = 0
+        closed = []
+        let p = alternation(0)
+        let flags: [PyRegex.Flags] = [[], .ignoreCase, .multiline, .dotAll, [.ignoreCase, .dotAll]]
+        return PyRegexCase(pattern: p, flags: flags[r(flags.count)])
+    }
+}
+
+/// Reference for random patterns: compile errors are reported, and patterns CPython needs
+/// more than 20 ms for (catastrophic backtracking) are skipped.
+let pyRegexRandomPatternScript = #"""
+import json, re, sys, signal, time
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+inputs = data["inputs"]
+class Slow(Exception): pass
+def on_alarm(*a): raise Slow()
+signal.signal(signal.SIGALRM, on_alarm)
+# Foundation's Process starts children with signals blocked.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+out = []
+for p in data["patterns"]:
+    fl = 0
+    if "i" in p["flags"]: fl |= re.IGNORECASE
+    if "m" in p["flags"]: fl |= re.MULTILINE
+    if "s" in p["flags"]: fl |= re.DOTALL
+    try:
+        rx = re.compile(p["pattern"], fl)
+    except re.error:
+        out.append("error")
+        continue
+    t0 = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, 0.1)
+    try:
+        res = []
+        for s in inputs:
+            spans = [[x for g in range(rx.groups + 1) for x in m.span(g)] for m in rx.finditer(s)]
+            res.append([spans, rx.sub(lambda m: "<" + m.group(0) + ">", s)])
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        out.append(res if time.monotonic() - t0 < 0.02 else "slow")
+    except Slow:
+        out.append("slow")
+json.dump(out, sys.stdout, ensure_ascii=True)
+"""#
+
 // MARK: - Tests
 
 @Suite("PyRegex differential vs CPython")
@@ -436,6 +547,72 @@ struct PyRegexDifferentialTests {
             print("PyRegex differential (generic patterns) vs \(label): compared \(o.pairs) pattern/input pairs, "
                 + "\(o.matches) matches (all spans, all groups, sub output): \(o.mismatchCount) mismatches")
             #expect(o.mismatchCount == 0, "\(o.mismatchCount) of \(o.pairs) pairs differ from \(label):\n\(o.mismatches.joined(separator: "\n"))")
+        }
+    }
+
+    @Test("random patterns on random small-alphabet inputs", .enabled(if: PyRegexPython.available))
+    func randomPatterns() throws {
+        var gen = PyRegexPatternGenerator(seed: 0x5EED_0000_0003)
+        let cases = (0..<120).map { _ in gen.pattern() }
+        let inputs = PyRegexInputs.genericInputs(count: 30, seed: 0x5EED_0000_0004)
+        let payload: [String: Any] = [
+            "inputs": inputs,
+            "patterns": cases.map { ["pattern": $0.pattern, "flags": $0.flagString] },
+        ]
+        let running = try PyRegexPython.interpreters.map {
+            ($0, try PyRegexPython.Running($0, script: pyRegexRandomPatternScript, payload: payload))
+        }
+        let scalars = inputs.map { Array($0.unicodeScalars) }
+        for (interp, run) in running {
+            let results = try run.wait() as! [Any]
+            var pairs = 0, matches = 0, skipped = 0, errors = 0, mismatchCount = 0
+            var report: [String] = []
+            for (c, r) in zip(cases, results) {
+                let rx = try? PyRegex(c.pattern, flags: c.flags, unicode: interp.unicode)
+                if let tag = r as? String {
+                    if tag == "slow" {
+                        skipped += 1
+                    } else {
+                        errors += 1
+                        if rx != nil {
+                            mismatchCount += 1
+                            report.append("CPython rejects /\(c.pattern)/ but PyRegex compiles it")
+                        }
+                    }
+                    continue
+                }
+                guard let rx else {
+                    mismatchCount += 1
+                    report.append("PyRegex rejects /\(c.pattern)/ but CPython compiles it")
+                    continue
+                }
+                let rows = r as! [[Any]]
+                for (k, text) in scalars.enumerated() {
+                    let expected = (rows[k][0] as! [[Any]]).map { $0.map { ($0 as! NSNumber).intValue } }
+                    let expectedSub = rows[k][1] as! String
+                    let got = rx.matches(text).map { m in
+                        (0...m.groupCount).flatMap { g -> [Int] in
+                            if let r = m.range(g) { return [r.lowerBound, r.upperBound] }
+                            return [-1, -1]
+                        }
+                    }
+                    var sub = String.UnicodeScalarView()
+                    sub.append(contentsOf: rx.sub(text) { m in ["<"] + Array(m.scalars(0)!) + [">"] })
+                    pairs += 1
+                    matches += expected.count
+                    if got != expected || String(sub) != expectedSub {
+                        mismatchCount += 1
+                        if report.count < 12 {
+                            report.append("/\(c.pattern)/\(c.flagString) on \(inputs[k].debugDescription): python \(expected) "
+                                + "\(expectedSub.debugDescription), swift \(got) \(String(sub).debugDescription)")
+                        }
+                    }
+                }
+            }
+            print("PyRegex differential (random patterns) vs \(interp.label): \(cases.count) patterns "
+                + "(\(errors) rejected by both, \(skipped) too slow in CPython), \(pairs) pattern/input pairs, "
+                + "\(matches) matches: \(mismatchCount) mismatches")
+            #expect(mismatchCount == 0, "vs \(interp.label):\n\(report.joined(separator: "\n"))")
         }
     }
 }

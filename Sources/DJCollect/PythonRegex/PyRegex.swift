@@ -11,6 +11,13 @@
 // (?i: ) (?-i: ) (?s: ) (?m: ) etc.
 // Unsupported (throws PyRegexError with kind .unsupported): lookaround, conditionals,
 // atomic groups, possessive quantifiers, \N{...}, VERBOSE, ASCII, non-ASCII group names.
+// Invalid patterns throw PyRegexError with kind .invalidPattern where CPython raises re.error.
+//
+// Matching is a port of sre (Modules/_sre/sre_lib.h), including its capture-mark rules,
+// IGNORECASE via _sre.unicode_tolower + _casefix._EXTRA_CASES, and the Python 3.7+ rules for
+// empty matches in finditer/sub. `\w`/`\d` follow the Unicode database of Python 3.12
+// (Unicode 15.0) by default; pass `unicode: .python311` for Python 3.11 (Unicode 14.0).
+// See PyRegexEngine.swift for the (result-preserving) optimisations.
 
 public struct PyRegex: Sendable {
     public struct Flags: OptionSet, Sendable, Hashable {
