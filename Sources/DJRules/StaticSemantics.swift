@@ -1,35 +1,9 @@
+import DJCollect
 import DJSettings
 
-/// Python's `posixpath` semantics, which Django's checks use (no symlink resolution).
-public enum PosixPath {
-    /// `posixpath.normpath`.
-    public static func normpath(_ path: String) -> String {
-        if path.isEmpty { return "." }
-        let initialSlashes = path.hasPrefix("//") && !path.hasPrefix("///") ? 2 : (path.hasPrefix("/") ? 1 : 0)
-        var parts: [Substring] = []
-        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if component == "." { continue }
-            if component == ".." {
-                if initialSlashes == 0 && (parts.isEmpty || parts.last == "..") {
-                    parts.append(component)
-                } else if !parts.isEmpty {
-                    parts.removeLast()
-                }
-                continue
-            }
-            parts.append(component)
-        }
-        let joined = String(repeating: "/", count: initialSlashes) + parts.joined(separator: "/")
-        return joined.isEmpty ? "." : joined
-    }
-
-    /// `posixpath.abspath` with `cwd` as the working directory.
-    public static func abspath(_ path: String, cwd: String) -> String {
-        normpath(path.hasPrefix("/") ? path : cwd + "/" + path)
-    }
-
+extension PyPath {
     /// Whether `inner` is strictly below `outer` (both already normalised, absolute).
-    public static func isStrictlyInside(_ inner: String, _ outer: String) -> Bool {
+    static func isStrictlyInside(_ inner: String, _ outer: String) -> Bool {
         inner != outer && inner.hasPrefix(outer == "/" ? "/" : outer + "/")
     }
 }

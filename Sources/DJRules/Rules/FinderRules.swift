@@ -1,3 +1,4 @@
+import DJCollect
 import DJSettings
 import Foundation
 
@@ -39,10 +40,10 @@ public struct StaticfilesDirsContainsStaticRootRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard let (snapshot, entries) = dirsEntries(context), let root = snapshot["STATIC_ROOT"], root.isTruthy,
               let rootText = root.pathText else { return [] }
-        let staticRoot = PosixPath.abspath(rootText, cwd: context.projectRoot)
+        let staticRoot = PyPath.abspath(rootText, cwd: context.projectRoot)
         return entries.compactMap { entry in
             guard !entry.malformed, let text = entry.root.pathText,
-                  PosixPath.abspath(text, cwd: context.projectRoot) == staticRoot else { return nil }
+                  PyPath.abspath(text, cwd: context.projectRoot) == staticRoot else { return nil }
             return Finding("The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting. (staticfiles.E002)",
                            setting: "STATICFILES_DIRS")
         }
@@ -65,15 +66,15 @@ public struct StaticRootNestedInDirsRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard let (snapshot, entries) = dirsEntries(context), let root = snapshot["STATIC_ROOT"], root.isTruthy,
               let rootText = root.pathText else { return [] }
-        let staticRoot = PosixPath.abspath(rootText, cwd: context.projectRoot)
+        let staticRoot = PyPath.abspath(rootText, cwd: context.projectRoot)
         return entries.compactMap { entry in
             guard !entry.malformed, let text = entry.root.pathText else { return nil }
-            let directory = PosixPath.abspath(text, cwd: context.projectRoot)
-            if PosixPath.isStrictlyInside(staticRoot, directory) {
+            let directory = PyPath.abspath(text, cwd: context.projectRoot)
+            if PyPath.isStrictlyInside(staticRoot, directory) {
                 return Finding("STATIC_ROOT \(staticRoot) is inside STATICFILES_DIRS entry \(directory): "
                                + "collectstatic will collect its own output", setting: "STATIC_ROOT")
             }
-            if PosixPath.isStrictlyInside(directory, staticRoot) {
+            if PyPath.isStrictlyInside(directory, staticRoot) {
                 return Finding("STATICFILES_DIRS entry \(directory) is inside STATIC_ROOT \(staticRoot): "
                                + "collectstatic writes over its own sources (and --clear deletes them)",
                                setting: "STATICFILES_DIRS")
@@ -121,7 +122,7 @@ public struct StaticfilesDirMissingRule: Rule {
         return entries.compactMap { entry in
             guard !entry.malformed, let text = entry.root.pathText, !entry.root.dependsOnUnsetEnvironment else { return nil }
             var isDirectory: ObjCBool = false
-            let path = PosixPath.abspath(text, cwd: context.projectRoot)
+            let path = PyPath.abspath(text, cwd: context.projectRoot)
             guard !(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
             else { return nil }
             return Finding("The directory '\(text)' in the STATICFILES_DIRS setting does not exist. (staticfiles.W004)",

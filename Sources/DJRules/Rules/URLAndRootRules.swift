@@ -1,3 +1,4 @@
+import DJCollect
 import DJSettings
 
 private let staticfilesApps = #"INSTALLED_APPS = ["django.contrib.staticfiles"]"#
@@ -122,8 +123,8 @@ public struct MediaRootEqualsStaticRootRule: Rule {
         guard let snapshot = context.snapshot, let media = snapshot["MEDIA_ROOT"], let root = snapshot["STATIC_ROOT"],
               media.isTruthy, root.isTruthy, !media.dependsOnUnsetEnvironment, !root.dependsOnUnsetEnvironment,
               let mediaText = media.pathText, let rootText = root.pathText else { return [] }
-        let a = PosixPath.abspath(mediaText, cwd: context.projectRoot)
-        let b = PosixPath.abspath(rootText, cwd: context.projectRoot)
+        let a = PyPath.abspath(mediaText, cwd: context.projectRoot)
+        let b = PyPath.abspath(rootText, cwd: context.projectRoot)
         guard a == b else { return [] }
         let caught = media == root && media.isString
         let how = caught
@@ -172,7 +173,7 @@ public struct RelativeRootRule: Rule {
             guard let value = snapshot[name], value.isTruthy, !value.dependsOnUnsetEnvironment,
                   let text = value.pathText, !text.hasPrefix("/") else { return nil }
             return Finding("\(name) \(value.pythonRepr) is relative: it resolves against the working directory "
-                           + "(from \(context.projectRoot) it is \(PosixPath.abspath(text, cwd: context.projectRoot)))",
+                           + "(from \(context.projectRoot) it is \(PyPath.abspath(text, cwd: context.projectRoot)))",
                            setting: name, hints: ["use an absolute path, e.g. BASE_DIR / \(SettingValue.quote(text))"])
         }
     }
