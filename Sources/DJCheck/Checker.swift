@@ -149,7 +149,7 @@ public struct Checker: Sendable {
 
     /// Evaluates and checks one target.
     public func check(_ target: SettingsTarget) throws(CheckError) -> CheckResult {
-        let configuration = Configuration.load(near: target.file.map(ProjectDiscovery.parent) ?? target.workingDirectory)
+        let configuration = Configuration.load(for: target)
         let rules = enabledRules(configuration)
         let needsFinders = rules.contains { $0.description.code == DuplicateStaticPathRule.description.code }
         var (outcome, notes) = try evaluate(target, configuration: configuration, finders: needsFinders)

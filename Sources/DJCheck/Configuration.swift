@@ -24,6 +24,11 @@ public struct Configuration: Sendable {
     static let knownKeys: Set<String> = ["settings", "select", "ignore", "django-version", "severity", "env",
                                          "timeout", "python", "python-path"]
 
+    /// The configuration that applies to a settings target (searched from its file's directory).
+    public static func load(for target: SettingsTarget) -> Configuration {
+        load(near: target.file.map(ProjectDiscovery.parent) ?? target.workingDirectory)
+    }
+
     /// Finds and reads the configuration for a project starting at `directory`.
     public static func load(near directory: String) -> Configuration {
         var current = directory

@@ -59,27 +59,8 @@ struct CollectCommand: ParsableCommand {
     func run() throws {
         var options = evaluation.options
         options.argv = ["manage.py", "collectstatic"]
-        let checker = Checker(options: options)
         guard let target = try evaluation.targets(paths: paths).first else { throw Exit(status: 2) }
-        let configuration = Configuration.load(near: target.file.map { ($0 as NSString).deletingLastPathComponent }
-                                               ?? target.workingDirectory)
-        let outcome: DJPythonOutcome
-        do {
-            outcome = try checker.evaluate(target, configuration: configuration, collect: true).0
-        } catch {
-            printError("djstatic: error: \(error)")
-            throw Exit(status: 2)
-        }
-        let snapshot: SettingsSnapshot
-        switch outcome.result {
-        case .failure(let failure):
-            let reporter = Reporter(format: .text, toolVersion: Djstatic.version)
-            printError("\(reporter.displayPath(failure.location.file)):\(failure.location.line):\(failure.location.column): "
-                       + "error[\(failure.kind == .syntax ? "EVAL002" : failure.kind == .timeout ? "EVAL004" : "EVAL001")]: \(failure.message)")
-            throw Exit(status: 2)
-        case .success(let value):
-            snapshot = value
-        }
+        let snapshot = try evaluation.snapshot(of: target, options: options, collect: true)
         let description: CollectDescription
         switch snapshot.collect {
         case .success(let value)?:

@@ -3,8 +3,6 @@ import DJPython
 import Foundation
 import Glibc
 
-typealias DJPythonOutcome = EvaluationOutcome
-
 @main
 struct Djstatic: ParsableCommand {
     static let version = "0.1.0"

@@ -1,5 +1,8 @@
 import ArgumentParser
 import DJCheck
+import DJOutput
+import DJPython
+import DJSettings
 import Foundation
 
 /// Options every command that evaluates settings accepts.
@@ -73,6 +76,33 @@ struct EvaluationArguments: ParsableArguments {
 enum ProjectDiscoveryPaths {
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+extension EvaluationArguments {
+    /// Evaluates a target for inspect/collect/find: a failure is reported as its EVAL diagnostic
+    /// (with the traceback when `verbose`) and ends the command with exit status 2.
+    func snapshot(of target: SettingsTarget, options: EvaluationOptions, collect: Bool = false, finders: Bool = false,
+                  verbose: Bool = false) throws -> SettingsSnapshot {
+        let outcome: EvaluationOutcome
+        do {
+            outcome = try Checker(options: options).evaluate(target, configuration: Configuration.load(for: target),
+                                                             collect: collect, finders: finders).0
+        } catch {
+            printError("djstatic: error: \(error)")
+            throw Exit(status: 2)
+        }
+        switch outcome.result {
+        case .success(let snapshot):
+            return snapshot
+        case .failure(let failure):
+            let code = failure.kind == .syntax ? "EVAL002" : failure.kind == .timeout ? "EVAL004" : "EVAL001"
+            let reporter = Reporter(format: .text, toolVersion: Djstatic.version)
+            printError("\(reporter.displayPath(failure.location.file)):\(failure.location.line):\(failure.location.column): "
+                       + "error[\(code)]: \(failure.message)")
+            if verbose { printError(failure.traceback) }
+            throw Exit(status: 2)
+        }
     }
 }
 

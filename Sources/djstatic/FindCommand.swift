@@ -36,18 +36,9 @@ struct FindCommand: ParsableCommand {
         var options = evaluation.options
         options.argv = ["manage.py", "findstatic"]
         guard let target = try evaluation.targets(paths: settings).first else { throw Exit(status: 2) }
-        let configuration = Configuration.load(near: target.file.map { ($0 as NSString).deletingLastPathComponent }
-                                               ?? target.workingDirectory)
-        let outcome: DJPythonOutcome
-        do {
-            outcome = try Checker(options: options).evaluate(target, configuration: configuration, finders: true).0
-        } catch {
-            printError("djstatic: error: \(error)")
-            throw Exit(status: 2)
-        }
-        guard case .success(let snapshot) = outcome.result, case .success(let description)? = snapshot.collect else {
-            if case .failure(let failure) = outcome.result { printError("\(failure.location.file):\(failure.location.line): \(failure.message)") }
-            if case .success(let snapshot) = outcome.result, case .failure(let failure)? = snapshot.collect { printError(failure.message) }
+        let snapshot = try evaluation.snapshot(of: target, options: options, finders: true)
+        guard case .success(let description)? = snapshot.collect else {
+            if case .failure(let failure)? = snapshot.collect { printError(failure.message) }
             throw Exit(status: 2)
         }
         let finders = StaticFinders(description)

@@ -25,28 +25,10 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let checker = Checker(options: evaluation.options)
         var documents: [[String: Any]] = []
         for target in try evaluation.targets(paths: paths) {
-            let configuration = Configuration.load(near: target.file.map { ($0 as NSString).deletingLastPathComponent }
-                                                   ?? target.workingDirectory)
-            let outcome: DJPythonOutcome
-            do {
-                outcome = try checker.evaluate(target, configuration: configuration).0
-            } catch {
-                printError("djstatic: error: \(error)")
-                throw Exit(status: 2)
-            }
-            switch outcome.result {
-            case .failure(let failure):
-                let reporter = Reporter(format: .text, toolVersion: Djstatic.version)
-                printError("\(reporter.displayPath(failure.location.file)):\(failure.location.line):\(failure.location.column): "
-                           + "error[\(failure.kind == .syntax ? "EVAL002" : failure.kind == .timeout ? "EVAL004" : "EVAL001")]: \(failure.message)")
-                if verbosity.verbose { printError(failure.traceback) }
-                throw Exit(status: 2)
-            case .success(let snapshot):
-                documents.append(Self.document(snapshot))
-            }
+            let snapshot = try evaluation.snapshot(of: target, options: evaluation.options, verbose: verbosity.verbose)
+            documents.append(Self.document(snapshot))
         }
         if format == "json" {
             printOutput(Reporter.encode(documents.count == 1 ? documents[0] : documents))
