@@ -1,5 +1,4 @@
 import ArgumentParser
-import DJPython
 import Foundation
 import Glibc
 
