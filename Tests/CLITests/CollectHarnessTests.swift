@@ -7,51 +7,6 @@ import Testing
 // compares exit status, stdout, normalised stderr and the output trees. Builds on the existing
 // harness (`TreeComparison`, `Paths`, `ProcessResult`).
 
-/// Like `runProcess`, but writes `input` to the child's standard input (nil: /dev/null).
-func runProcessFeeding(_ executable: URL, _ arguments: [String], input: String?, environment: [String: String],
-                       currentDirectory: URL) throws -> ProcessResult {
-    guard let input else {
-        return try runProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory)
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = currentDirectory
-    let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    process.standardInput = inPipe
-    try process.run()
-    let writer = inPipe.fileHandleForWriting
-    let bytes = Data(input.utf8)
-    Thread.detachNewThread {
-        // The child may exit without reading (EPIPE is ignored by the Swift runtime's SIGPIPE setting).
-        try? writer.write(contentsOf: bytes)
-        try? writer.close()
-    }
-    let errHandle = errPipe.fileHandleForReading
-    let errBox = CollectDataBox()
-    let errDone = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-        errBox.set(errHandle.readDataToEndOfFile())
-        errDone.signal()
-    }
-    let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-    errDone.wait()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errBox.get(), as: UTF8.self),
-                         signalled: process.terminationReason == .uncaughtSignal)
-}
-
-private final class CollectDataBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
-}
-
 /// Normalises collectstatic's standard error so that Django's and djstatic's can be compared:
 /// roots replaced, Python tracebacks removed (the text before the first traceback and the final
 /// exception are kept), module prefixes of exception types dropped
@@ -123,12 +78,12 @@ struct CollectPair {
         environment.merge(self.environment) { $1 }
         environment.merge(extraEnvironment) { $1 }
         environment["STATIC_ROOT"] = setStaticRoot ? djangoRoot : nil
-        let django = try runProcessFeeding(Paths.python(venv), ["manage.py", "collectstatic"] + arguments, input: input,
-                                           environment: environment, currentDirectory: project)
+        let django = try runProcess(Paths.python(venv), ["manage.py", "collectstatic"] + arguments,
+                                    environment: environment, currentDirectory: project, input: input)
         if setStaticRoot { environment["STATIC_ROOT"] = ourRoot }
-        let ours = try runProcessFeeding(try Paths.djstatic(),
-                                         ["collect", settingsFile, "--python-path", Paths.venv(venv).path] + arguments,
-                                         input: input, environment: environment, currentDirectory: project)
+        let ours = try runProcess(try Paths.djstatic(),
+                                  ["collect", settingsFile, "--python-path", Paths.venv(venv).path] + arguments,
+                                  environment: environment, currentDirectory: project, input: input)
         return Outcome(django: django, ours: ours)
     }
 

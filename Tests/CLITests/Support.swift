@@ -39,8 +39,9 @@ private final class DataBox: @unchecked Sendable {
 /// Runs `executable` with `arguments` and waits for it. `environment` replaces the child's
 /// environment entirely when given (nil: inherit ours). Standard output and standard error are
 /// drained concurrently, so a child that fills one pipe while we read the other cannot deadlock.
+/// `input` is written to the child's standard input (nil: /dev/null).
 func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
-                currentDirectory: URL? = nil) throws -> ProcessResult {
+                currentDirectory: URL? = nil, input: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -50,8 +51,17 @@ func runProcess(_ executable: URL, _ arguments: [String], environment: [String: 
     let errPipe = Pipe()
     process.standardOutput = outPipe
     process.standardError = errPipe
-    process.standardInput = FileHandle.nullDevice
+    let inPipe = input.map { _ in Pipe() }
+    process.standardInput = inPipe ?? FileHandle.nullDevice
     try process.run()
+    if let writer = inPipe?.fileHandleForWriting, let input {
+        let bytes = Data(input.utf8)
+        Thread.detachNewThread {
+            // The child may exit without reading (EPIPE is ignored by the Swift runtime's SIGPIPE setting).
+            try? writer.write(contentsOf: bytes)
+            try? writer.close()
+        }
+    }
 
     let errHandle = errPipe.fileHandleForReading
     let errData = DataBox()
