@@ -250,7 +250,7 @@ public struct Collector {
         let jobs = pendingCopies
         pendingCopies = []
         guard !jobs.isEmpty else { return }
-        let failures = FailureSlots(count: jobs.count)
+        let failures = FailureSlots()
         let target = self.target
         // Parent directories first, sequentially: concurrent makedirs of one tree would race.
         var made = Set<String>()
@@ -282,7 +282,6 @@ public struct Collector {
 final class FailureSlots: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [Int: CollectError] = [:]
-    init(count: Int) {}
     func set(_ index: Int, _ error: CollectError) { lock.withLock { errors[index] = error } }
     var first: CollectError? { lock.withLock { errors.keys.min().flatMap { errors[$0] } } }
 }
