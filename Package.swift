@@ -23,7 +23,7 @@ let package = Package(
         // Rule engine and the built-in rules; never sees Python.
         .target(name: "DJRules", dependencies: ["DJSettings", "DJCollect"]),
         // Text, JSON, SARIF and GitHub reporters.
-        .target(name: "DJOutput", dependencies: ["DJRules"]),
+        .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
         .target(name: "DJCollect", dependencies: ["DJSettings", .product(name: "Crypto", package: "swift-crypto")]),
         // Project discovery, configuration, evaluation + rules + suppressions.

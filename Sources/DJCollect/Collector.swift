@@ -29,12 +29,26 @@ public enum PostProcessResult: Sendable {
     case processed(original: String, hashed: String)
     case skipped(original: String)
     case failed(original: String, error: CollectError)
+
+    public var original: String {
+        switch self {
+        case .processed(let original, _), .skipped(let original), .failed(let original, _): original
+        }
+    }
 }
 
 /// A storage's `post_process(found_files, dry_run)`.
 public protocol PostProcessor {
     mutating func postProcess(_ files: [FoundFile], dryRun: Bool,
                               yield: (PostProcessResult) throws(CollectError) -> Void) throws(CollectError)
+}
+
+/// How far a run has got, for a progress display.
+public enum CollectProgress: Sendable, Equatable {
+    /// Files found by the finders so far (the walk's total is not known in advance).
+    case collecting(found: Int)
+    /// Distinct files post-processed so far, of `total`.
+    case postProcessing(done: Int, total: Int)
 }
 
 /// Where collectstatic's console output goes.
@@ -45,11 +59,45 @@ public struct CollectConsole {
     public var err: (String) -> Void
     /// `input(prompt)`; nil at end of input.
     public var ask: (String) -> String?
+    /// Progress, reported after every file (the receiver throttles).
+    public var progress: ((CollectProgress) -> Void)?
 
-    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, ask: @escaping (String) -> String?) {
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, ask: @escaping (String) -> String?,
+                progress: ((CollectProgress) -> Void)? = nil) {
         self.out = out
         self.err = err
         self.ask = ask
+        self.progress = progress
+    }
+}
+
+/// What a run did: the counts behind collectstatic's summary line.
+public struct CollectSummary: Sendable, Equatable, Codable {
+    public var destination: String
+    public var dryRun: Bool
+    public var link: Bool
+    /// Files copied (or symlinked with `link`).
+    public var modified: Int
+    public var unmodified: Int
+    public var postProcessed: Int
+    /// Files deleted by `--clear`.
+    public var deleted: Int
+    /// Later files with an already collected destination path (in the summary line from Django 6.0).
+    public var skipped: Int
+
+    /// collectstatic's summary line for `version` (printed at verbosity >= 1).
+    public func line(for version: DjangoVersion) -> String {
+        let sixOrLater = version >= DjangoVersion(6, 0)
+        var summary = "\n"
+        if sixOrLater && deleted > 0 {
+            summary += "\(deleted) static file\(deleted == 1 ? "" : "s") deleted, "
+        }
+        summary += "\(modified) static file\(modified == 1 ? "" : "s") \(link ? "symlinked" : "copied")"
+        if !destination.isEmpty { summary += " to '\(destination)'" }
+        if unmodified > 0 { summary += ", \(unmodified) unmodified" }
+        if postProcessed > 0 { summary += ", \(postProcessed) post-processed" }
+        if sixOrLater && skipped > 0 { summary += ", \(skipped) skipped due to conflict" }
+        return summary + "."
     }
 }
 
@@ -60,6 +108,9 @@ public struct Collector {
     public var version: DjangoVersion
     public var console: CollectConsole
     public var target: LocalStorage
+    /// What the prompt and the summary call the destination: the target's location, or "" for a
+    /// remote storage (which collect stages locally before uploading).
+    public var displayedDestination: String
 
     private var copied = OrderedPathSet()
     private var symlinked = OrderedPathSet()
@@ -82,6 +133,7 @@ public struct Collector {
         self.console = console
         self.target = LocalStorage(location: location, filePermissions: storage.filePermissions,
                                    directoryPermissions: storage.directoryPermissions)
+        self.displayedDestination = location
     }
 
     private var sixOrLater: Bool { version >= DjangoVersion(6, 0) }
@@ -90,14 +142,14 @@ public struct Collector {
         if options.verbosity >= level { console.out(message) }
     }
 
-    /// Runs the command; returns the summary (nil at verbosity 0).
-    public mutating func handle(postProcessor: (any PostProcessor)?) throws(CollectError) -> String? {
+    /// Runs the command; returns what it did.
+    public mutating func handle(postProcessor: (any PostProcessor)?) throws(CollectError) -> CollectSummary {
         var message = "\n"
         if options.dryRun {
             message += "You have activated the --dry-run option so no files will be modified.\n\n"
         }
         message += "You have requested to collect static files at the destination\nlocation as specified in your settings"
-        let destination = target.location
+        let destination = displayedDestination
         let shouldWarn: Bool
         if destination.isEmpty {
             message += ".\n\n"
@@ -116,18 +168,10 @@ public struct Collector {
             }
         }
         try collect(postProcessor: postProcessor)
-        guard options.verbosity >= 1 else { return nil }
-        let modified = copied.count + symlinked.count
-        var summary = "\n"
-        if sixOrLater && !deleted.isEmpty {
-            summary += "\(deleted.count) static file\(deleted.count == 1 ? "" : "s") deleted, "
-        }
-        summary += "\(modified) static file\(modified == 1 ? "" : "s") \(options.link ? "symlinked" : "copied")"
-        if !destination.isEmpty { summary += " to '\(destination)'" }
-        if unmodified.count > 0 { summary += ", \(unmodified.count) unmodified" }
-        if !postProcessed.isEmpty { summary += ", \(postProcessed.count) post-processed" }
-        if sixOrLater && !skipped.isEmpty { summary += ", \(skipped.count) skipped due to conflict" }
-        return summary + "."
+        return CollectSummary(destination: destination, dryRun: options.dryRun, link: options.link,
+                              modified: copied.count + symlinked.count, unmodified: unmodified.count,
+                              postProcessed: postProcessed.count, deleted: deleted.count,
+                              skipped: skipped.count)
     }
 
     mutating func collect(postProcessor: (any PostProcessor)?) throws(CollectError) {
@@ -143,9 +187,10 @@ public struct Collector {
         try finders.walk(ignoring: patterns) { file throws(CollectError) in
             if foundKeys.insert(Array(file.prefixedPath.utf8)).inserted {
                 found.append(file)
+                console.progress?(.collecting(found: found.count))
                 if options.link { try linkFile(file) } else { try copyFile(file) }
             } else {
-                if sixOrLater { skipped.append(file.prefixedPath) }
+                skipped.append(file.prefixedPath)
                 log("Found another file with the destination path '\(file.prefixedPath)'. It will be ignored since only "
                     + "the first encountered file is collected. If this is not what you want, make sure every "
                     + "static file has a unique path.", level: sixOrLater ? 2 : 1)
@@ -153,7 +198,11 @@ public struct Collector {
         }
         try writePendingCopies()
         guard options.postProcess, var processor = postProcessor else { return }
+        var reported = Set<[UInt8]>()
         try processor.postProcess(found, dryRun: options.dryRun) { result throws(CollectError) in
+            if let progress = console.progress, reported.insert(Array(result.original.utf8)).inserted {
+                progress(.postProcessing(done: reported.count, total: found.count))
+            }
             switch result {
             case .failed(let original, let error):
                 console.err("Post-processing '\(original)' failed!")
@@ -250,7 +299,7 @@ public struct Collector {
         let jobs = pendingCopies
         pendingCopies = []
         guard !jobs.isEmpty else { return }
-        let failures = FailureSlots()
+        let failures = ResultSlots<Void, CollectError>(count: jobs.count)
         let target = self.target
         // Parent directories first, sequentially: concurrent makedirs of one tree would race.
         var made = Set<String>()
@@ -259,10 +308,9 @@ public struct Collector {
             if made.insert(parent).inserted { try target.makeDirectories(parent) }
         }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let result = Result { () throws(CollectError) in try target.save(jobs[index].name, copying: jobs[index].source) }
-            if case .failure(let error) = result { failures.set(index, error) }
+            failures.set(index, Result { () throws(CollectError) in try target.save(jobs[index].name, copying: jobs[index].source) })
         }
-        if let failure = failures.first { throw failure }
+        if let failure = failures.firstError { throw failure }
     }
 
     /// `validate_file_name(name, allow_relative_path=True)`.
@@ -278,12 +326,27 @@ public struct Collector {
     }
 }
 
-/// Per-job failures from concurrent copies.
-final class FailureSlots: @unchecked Sendable {
+/// Results of concurrent jobs, by job index.
+public final class ResultSlots<Value, Failure: Error>: @unchecked Sendable {
     private let lock = NSLock()
-    private var errors: [Int: CollectError] = [:]
-    func set(_ index: Int, _ error: CollectError) { lock.withLock { errors[index] = error } }
-    var first: CollectError? { lock.withLock { errors.keys.min().flatMap { errors[$0] } } }
+    private var results: [Result<Value, Failure>?]
+    public init(count: Int) { results = Array(repeating: nil, count: count) }
+    public func set(_ index: Int, _ result: Result<Value, Failure>) { lock.withLock { results[index] = result } }
+    /// The first failure in job order.
+    public var firstError: Failure? {
+        lock.withLock {
+            for case .failure(let error)? in results { return error }
+            return nil
+        }
+    }
+    /// Every value, in job order, or nil if a job failed.
+    public var successes: [Value]? {
+        lock.withLock {
+            var values: [Value] = []
+            for case .success(let value)? in results { values.append(value) }
+            return values.count == results.count ? values : nil
+        }
+    }
 }
 
 /// Insertion-ordered set of paths compared by code points (Python `str` semantics, not Swift's

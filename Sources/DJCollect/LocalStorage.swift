@@ -33,8 +33,10 @@ public struct CollectError: Error, Sendable, CustomStringConvertible {
 
 /// Django's `FileSystemStorage` as collectstatic uses it (both as a source and as the target).
 public struct LocalStorage: Sendable {
-    /// Absolute root (`abspath(location)`).
-    public var location: String
+    /// The configured root (made absolute by `path`).
+    public var location: String { didSet { base = PyPath.abspath(location, cwd: "/") } }
+    /// `abspath(location)`, computed once: `path` runs for every file.
+    private var base: String
     public var filePermissions: Int?
     public var directoryPermissions: Int?
     /// Destination prefix, for FileSystemFinder roots.
@@ -42,6 +44,7 @@ public struct LocalStorage: Sendable {
 
     public init(location: String, filePermissions: Int? = nil, directoryPermissions: Int? = nil, prefix: String = "") {
         self.location = location
+        self.base = PyPath.abspath(location, cwd: "/")
         self.filePermissions = filePermissions
         self.directoryPermissions = directoryPermissions
         self.prefix = prefix
@@ -54,13 +57,31 @@ public struct LocalStorage: Sendable {
             throw CollectError("ImproperlyConfigured",
                                "You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path.")
         }
-        let base = PyPath.abspath(location, cwd: "/")
+        if Self.isNormalRelative(name) { return base == "/" ? "/" + name : base + "/" + name }
         let final = PyPath.abspath(PyPath.join(base, name), cwd: "/")
         if !final.hasPrefix(base + "/") && final != base && PyPath.dirname(base) != base {
             throw CollectError("SuspiciousFileOperation",
                                "The joined path (\(final)) is located outside of the base path component (\(base))")
         }
         return final
+    }
+
+    /// Whether `normpath(join(base, name))` is just `base + "/" + name`: a relative name without
+    /// empty, "." or ".." components (what nearly every static path is).
+    static func isNormalRelative(_ name: String) -> Bool {
+        var componentLength = 0
+        var dots = 0
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if componentLength == 0 || (componentLength == dots && dots <= 2) { return false }
+                componentLength = 0
+                dots = 0
+            } else {
+                componentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return componentLength > 0 && !(componentLength == dots && dots <= 2)
     }
 
     /// `os.path.lexists` of the stored name (a dangling symlink exists).

@@ -1,18 +1,19 @@
 import Crypto
 import DJSettings
+import Foundation
 
 /// `HashedFilesMixin` + `ManifestFilesMixin.post_process` (Django 4.2–6.1): hashed copies, CSS/JS
 /// reference rewriting over up to 1 + `max_post_process_passes` passes, and `staticfiles.json`.
 /// Django's regexes run verbatim on `PyRegex`; every string operation is the Python one.
-public struct ManifestPostProcessor: PostProcessor {
-    struct Pattern {
+public struct ManifestPostProcessor: PostProcessor, Sendable {
+    struct Pattern: Sendable {
         var regex: PyRegex
         var template: String
         /// 6.1: matches starting strictly inside these blocks (comments, strings) are left alone.
         var ignored: PyRegex?
     }
 
-    struct Group {
+    struct Group: Sendable {
         var glob: String
         var patterns: [Pattern]
     }
@@ -137,7 +138,7 @@ public struct ManifestPostProcessor: PostProcessor {
 
     // MARK: post_process
 
-    private func isAdjustable(_ path: String) -> Bool {
+    func isAdjustable(_ path: String) -> Bool {
         groups.contains { PyFnmatch.fnmatchcase(path, $0.glob) }
     }
 
@@ -157,19 +158,27 @@ public struct ManifestPostProcessor: PostProcessor {
         let adjustable = files.filter { isAdjustable($0.prefixedPath) }
         let adjustableNames = Set(adjustable.map { Array($0.prefixedPath.utf8) })
         var results = OrderedResults()
-        try pass(files, adjustableNames, &hashed) { result throws(CollectError) in
-            if case .failed = result.outcome {
-                try yield(Self.yielded(result))
-            } else if !adjustableNames.contains(Array(result.name.utf8)) {
-                try yield(Self.yielded(result))
-            } else {
-                results.set(result)
+        let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
+        var reached = Set<[UInt8]>()
+        do {
+            try pass(files, adjustableNames, &hashed, copies: copies, reached: &reached) { result throws(CollectError) in
+                if case .failed = result.outcome {
+                    try yield(Self.yielded(result))
+                } else if !adjustableNames.contains(Array(result.name.utf8)) {
+                    try yield(Self.yielded(result))
+                } else {
+                    results.set(result)
+                }
             }
+        } catch {
+            copies?.removeUnreached(reached, from: target)
+            throw error
         }
         var unresolved: [String] = []
         for _ in 0..<manifest.maxPostProcessPasses {
             unresolved = []
-            try pass(adjustable, adjustableNames, &hashed) { result throws(CollectError) in
+            var ignored = Set<[UInt8]>()
+            try pass(adjustable, adjustableNames, &hashed, copies: nil, reached: &ignored) { result throws(CollectError) in
                 results.set(result)
                 if result.substitutions { unresolved.append(result.name) }
             }
@@ -196,6 +205,7 @@ public struct ManifestPostProcessor: PostProcessor {
     /// `_post_process`: deepest paths first (stable), each hashed from its source and, when
     /// adjustable, rewritten and re-hashed.
     private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
+                      copies: StaticCopies?, reached: inout Set<[UInt8]>,
                       _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
         // len(name.split(os.sep)), deepest first, ties in `paths` order (a stable sort).
         let depths = files.map { $0.prefixedPath.utf8.reduce(1) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
@@ -204,6 +214,13 @@ public struct ManifestPostProcessor: PostProcessor {
         }.map { files[$0] }
         for file in ordered {
             let name = file.prefixedPath
+            reached.insert(Array(name.utf8))
+            if let copy = copies?.copies[Array(name.utf8)] {
+                hashed[name.replacingOccurrences(of: "\\", with: "/")] = copy.hashedName
+                try emit(PassResult(name: name, hashed: copy.hashedName, outcome: copy.existed ? .unchanged : .processed,
+                                    substitutions: true))
+                continue
+            }
             let original = try file.source.read(file.sourcePath)
             let key = name.replacingOccurrences(of: "\\", with: "/")
             var hashedName: String
@@ -250,6 +267,65 @@ public struct ManifestPostProcessor: PostProcessor {
             hashed[key] = hashedName
             try emit(PassResult(name: name, hashed: hashedName, outcome: processed ? .processed : .unchanged,
                                 substitutions: substitutions))
+        }
+    }
+
+    /// The first pass over files that are not rewritten (images, fonts, …), done up front on all
+    /// cores: each one's hashed name depends only on its own bytes, and its hashed copy is written
+    /// unless it exists. The sequential pass then only reports them, in Django's order. That order
+    /// is observable only when a later file fails: `removeUnreached` then deletes the copies
+    /// Django would not have written yet.
+    struct StaticCopies {
+        struct Copy {
+            var hashedName: String
+            var existed: Bool
+        }
+        var copies: [[UInt8]: Copy]
+
+        /// nil when the shortcut could change the outcome, and the sequential pass does it all: a
+        /// file cannot be read or copied (Django fails at it, in order), a name has a query or
+        /// fragment character, or a hashed name is also another file's name or could be rewritten.
+        static func prepare(_ all: [FoundFile], adjustable: Set<[UInt8]>, processor: ManifestPostProcessor) -> StaticCopies? {
+            let files = all.filter { !adjustable.contains(Array($0.prefixedPath.utf8)) }
+            guard files.count > 1, !all.contains(where: { $0.prefixedPath.contains(where: { "?#\\".contains($0) }) }) else {
+                return nil
+            }
+            let slots = ResultSlots<Copy, CollectError>(count: files.count)
+            DispatchQueue.concurrentPerform(iterations: files.count) { index in
+                let file = files[index]
+                slots.set(index, Result { () throws(CollectError) -> Copy in
+                    let bytes = try file.source.read(file.sourcePath)
+                    let name = try processor.hashedName(file.prefixedPath, content: bytes)
+                    return Copy(hashedName: name, existed: try processor.target.exists(name))
+                })
+            }
+            guard let results = slots.successes else { return nil }
+            var names = Set(all.map { Array($0.prefixedPath.utf8) })
+            for copy in results where processor.isAdjustable(copy.hashedName) || !names.insert(Array(copy.hashedName.utf8)).inserted {
+                return nil
+            }
+            var copies: [[UInt8]: Copy] = [:]
+            for (file, copy) in zip(files, results) { copies[Array(file.prefixedPath.utf8)] = copy }
+            let prepared = StaticCopies(copies: copies)
+            let pending = results.indices.filter { !results[$0].existed }
+            let writes = ResultSlots<Void, CollectError>(count: pending.count)
+            DispatchQueue.concurrentPerform(iterations: pending.count) { slot in
+                let file = files[pending[slot]]
+                writes.set(slot, Result { () throws(CollectError) in
+                    try processor.target.save(results[pending[slot]].hashedName, copying: try file.source.path(file.sourcePath))
+                })
+            }
+            if writes.successes == nil {
+                prepared.removeUnreached([], from: processor.target)
+                return nil
+            }
+            return prepared
+        }
+
+        func removeUnreached(_ reached: Set<[UInt8]>, from target: LocalStorage) {
+            for (name, copy) in copies where !copy.existed && !reached.contains(name) {
+                try? target.delete(copy.hashedName)
+            }
         }
     }
 

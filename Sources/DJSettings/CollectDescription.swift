@@ -83,6 +83,12 @@ public struct CollectDescription: Sendable, Hashable {
             self.allowOverwrite = allowOverwrite
             self.manifest = manifest
         }
+
+        /// Where `staticfiles.json` is written, for a manifest storage with a location.
+        public var manifestPath: String? {
+            guard let manifest, let directory = manifest.location ?? location else { return nil }
+            return directory.hasSuffix("/") ? directory + manifest.name : directory + "/" + manifest.name
+        }
     }
 
     /// Effective STATIC_URL (script prefix applied).

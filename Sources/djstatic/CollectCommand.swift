@@ -51,7 +51,12 @@ struct CollectCommand: ParsableCommand {
     @Option(name: [.customShort("v"), .customLong("verbosity")], help: "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
     var verbosity: Int = 1
 
+    @Option(help: ArgumentHelp("Output: text (collectstatic's messages and summary) or json (a summary object on standard output; messages go to standard error).",
+                               valueName: "format"))
+    var format: String = "text"
+
     func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         guard (0...3).contains(verbosity) else { throw ValidationError("-v/--verbosity must be 0, 1, 2 or 3") }
         guard paths.count <= 1 else { throw ValidationError("collect takes one settings module") }
     }
@@ -85,16 +90,41 @@ struct CollectCommand: ParsableCommand {
         collectOptions.link = link
         collectOptions.useDefaultIgnorePatterns = !noDefaultIgnore
         collectOptions.verbosity = verbosity
+        let json = format == "json"
+        // A progress line on a terminal at the default verbosity (higher ones list every file).
+        let progress = !json && verbosity == 1 ? ProgressLine.forTerminal() : nil
+        // With --format json, standard output carries the JSON object only.
+        let write: (String) -> Void = json ? { printError($0) } : { text in
+            progress?.clear()
+            printOutput(text)
+        }
         let console = CollectConsole(
-            out: { printOutput($0 + "\n") },
-            err: { printError($0) },
+            out: { write($0 + "\n") },
+            err: { text in
+                progress?.clear()
+                printError(text)
+            },
             ask: { prompt in
-                printOutput(prompt)
+                write(prompt)
                 return Self.inputLine()
-            })
+            },
+            progress: progress.map { line in { line.update($0) } })
         let result = Self.collect(description, collectOptions, version, snapshot.pythonVersion, console)
-        if case .failure(let error) = result {
+        progress?.clear()
+        switch result {
+        case .success(let summary):
+            if json {
+                let wroteManifest = !dryRun && !noPostProcess
+                printOutput(CollectReport.json(summary: summary, django: version,
+                                               manifest: wroteManifest ? description.storage?.manifestPath : nil, error: nil) + "\n")
+            } else if verbosity >= 1 {
+                printOutput(summary.line(for: version) + "\n")
+            }
+        case .failure(let error):
             printError("\(error.type): \(error.message)")
+            if json {
+                printOutput(CollectReport.json(summary: nil, django: version, manifest: nil, error: error) + "\n")
+            }
             throw Exit(status: 1)
         }
     }
@@ -111,12 +141,13 @@ struct CollectCommand: ParsableCommand {
     }
 
     static func collect(_ description: CollectDescription, _ options: CollectOptions, _ version: DjangoVersion,
-                        _ pythonVersion: String, _ console: CollectConsole) -> Result<Void, CollectError> {
+                        _ pythonVersion: String, _ console: CollectConsole) -> Result<CollectSummary, CollectError> {
         Result { () throws(CollectError) in
             var collector = try Collector(description: description, options: options, version: version, console: console)
             let processor = description.storage?.manifest != nil
                 ? try ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion) : nil
-            if let summary = try collector.handle(postProcessor: processor) { printOutput(summary + "\n") }
+            return try collector.handle(postProcessor: processor)
         }
     }
 }
+

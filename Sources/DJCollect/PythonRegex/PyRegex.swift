@@ -122,9 +122,7 @@ public struct PyRegex: Sendable {
     public func sub(_ string: String, _ replacement: (PyMatch) throws -> String) rethrows -> String {
         let scalars = Array(string.unicodeScalars)
         let result = try sub(scalars) { Array(try replacement($0).unicodeScalars) }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: result)
-        return String(view)
+        return UTF8Encoding.string(result)
     }
 
     private static func withEngine<R>(_ program: PyProgram, _ text: [Unicode.Scalar],
@@ -204,8 +202,6 @@ public struct PyMatch: Sendable {
     public func hasGroup(_ name: String) -> Bool { groupIndex[name] != nil }
 
     static func makeString(_ s: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s)
-        return String(view)
+        UTF8Encoding.string(s)
     }
 }

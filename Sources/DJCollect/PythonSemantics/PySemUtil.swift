@@ -15,9 +15,7 @@ enum PySemUtil {
 
     @inline(__always)
     static func string<C: Collection>(_ s: C) -> String where C.Element == Unicode.Scalar {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s)
-        return String(view)
+        UTF8Encoding.string(s)
     }
 
     @inline(__always)
