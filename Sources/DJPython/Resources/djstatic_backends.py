@@ -446,8 +446,11 @@ def describe(settings, storage_classes, sources, import_class, is_project_file):
         if not isinstance(options, dict):
             options = {}
         entry = {"backend": None, "options": {}, **locations.get(alias, {}), "statement": sources.get("STORAGES")}
-        encoded, rejected = _resolve(klass, family, list(mro_names), class_attributes, options, settings, sources,
-                                     entry, is_project_file)
+        try:
+            encoded, rejected = _resolve(klass, family, list(mro_names), class_attributes, options, settings, sources,
+                                         entry, is_project_file)
+        except Exception:  # e.g. a subclass property that raises on an uninitialised instance: not judged
+            continue
         out[alias] = {
             "alias": alias, "family": family, "class": mro_names[0], "mro": list(mro_names),
             "resolved_by": "library" if klass is not None else "path",
