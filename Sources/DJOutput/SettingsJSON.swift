@@ -24,3 +24,28 @@ extension SettingValue {
         }
     }
 }
+
+extension BackendConfiguration {
+    /// Plain JSON (for `inspect`): each option with its value, origin and source location.
+    public var jsonObject: [String: Any] {
+        func place(_ location: SourceLocation?) -> Any {
+            location.map { ["file": $0.file, "line": $0.line, "column": $0.column] as [String: Any] } ?? NSNull()
+        }
+        return [
+            "alias": alias, "family": family.rawValue, "class": className, "mro": mro,
+            "resolved_by": resolution.rawValue, "location": place(location),
+            "options": options.mapValues { option -> [String: Any] in
+                let (origin, name): (String, String?) = switch option.origin {
+                case .options: ("options", nil)
+                case .classAttribute(let owner): ("class", owner)
+                case .setting(let setting): ("setting", setting)
+                case .environment(let variable): ("environment", variable)
+                case .default: ("default", nil)
+                }
+                return ["value": option.value.jsonObject, "origin": origin, "source": name as Any? ?? NSNull(),
+                        "location": place(option.location)]
+            },
+            "rejected_options": rejectedOptions.map { ["key": $0.key, "location": place($0.location)] },
+        ]
+    }
+}

@@ -143,7 +143,9 @@ public struct Evaluator: Sendable {
                 guard let entry = any as? [String: Any], let where_ = location(entry) else { return nil }
                 return (entry["message"] as? String ?? "", where_)
             },
-            releases: releases, literalCredentials: credentials,
+            releases: releases,
+            backends: (object["backends"] as? [String: Any] ?? [:]).compactMapValues { decodeBackend($0 as? [String: Any]) },
+            literalCredentials: credentials,
             projectFiles: object["project_files"] as? [String] ?? [])
         if let collect = object["collect"] as? [String: Any] {
             snapshot.collect = decodeCollect(collect)
@@ -196,6 +198,35 @@ public struct Evaluator: Sendable {
                 filePermissions: storage["file_permissions_mode"] as? Int,
                 directoryPermissions: storage["directory_permissions_mode"] as? Int,
                 allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest)))
+    }
+
+    static func decodeBackend(_ object: [String: Any]?) -> BackendConfiguration? {
+        guard let object, let alias = object["alias"] as? String,
+              let family = BackendConfiguration.Family(rawValue: object["family"] as? String ?? "") else { return nil }
+        let options = (object["options"] as? [String: Any] ?? [:]).compactMapValues { any -> BackendOption? in
+            guard let entry = any as? [String: Any] else { return nil }
+            let source = entry["source"] as? String ?? ""
+            let origin: BackendOption.Origin = switch entry["origin"] as? String {
+            case "options": .options
+            case "class": .classAttribute(source)
+            case "setting": .setting(source)
+            case "environment": .environment(source)
+            default: .default
+            }
+            return BackendOption(value: decodeValue(entry["value"] ?? NSNull()), origin: origin,
+                                 location: (entry["location"] as? [String: Any]).flatMap(location))
+        }
+        return BackendConfiguration(
+            alias: alias, family: family, className: object["class"] as? String ?? "",
+            mro: object["mro"] as? [String] ?? [],
+            resolution: BackendConfiguration.Resolution(rawValue: object["resolved_by"] as? String ?? "") ?? .path,
+            location: (object["location"] as? [String: Any]).flatMap(location),
+            options: options,
+            rejectedOptions: (object["rejected"] as? [[String: Any]] ?? []).map {
+                BackendConfiguration.RejectedOption(key: $0["key"] as? String ?? "",
+                                                    location: ($0["location"] as? [String: Any]).flatMap(location))
+            },
+            uploadArguments: object["upload_arguments"] as? [String] ?? [])
     }
 
     static func location(_ object: [String: Any]) -> SourceLocation? {

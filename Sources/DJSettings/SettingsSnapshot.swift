@@ -89,6 +89,8 @@ public struct SettingsSnapshot: Sendable {
     public var storageFailures: [String: (message: String, location: SourceLocation)]
     /// Storage alias -> release id resolution.
     public var releases: [String: ReleaseInfo]
+    /// STORAGES alias -> effective configuration, for aliases served by django-storages backends.
+    public var backends: [String: BackendConfiguration]
     public var literalCredentials: [CredentialLiteral]
     /// Project source files executed while importing the settings.
     public var projectFiles: [String]
@@ -103,7 +105,8 @@ public struct SettingsSnapshot: Sendable {
                 storageProblems: [String: String?] = [:], appProblems: [String: String?] = [:],
                 appPaths: [String: String] = [:], storageClasses: [String: [String]] = [:],
                 storageFailures: [String: (message: String, location: SourceLocation)] = [:], releases: [String: ReleaseInfo] = [:],
-                literalCredentials: [CredentialLiteral] = [], projectFiles: [String] = []) {
+                backends: [String: BackendConfiguration] = [:], literalCredentials: [CredentialLiteral] = [],
+                projectFiles: [String] = []) {
         self.settingsModule = settingsModule
         self.settingsFile = settingsFile
         self.pythonVersion = pythonVersion
@@ -121,6 +124,7 @@ public struct SettingsSnapshot: Sendable {
         self.storageClasses = storageClasses
         self.storageFailures = storageFailures
         self.releases = releases
+        self.backends = backends
         self.literalCredentials = literalCredentials
         self.projectFiles = projectFiles
     }

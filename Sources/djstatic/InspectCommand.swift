@@ -55,6 +55,7 @@ struct InspectCommand: ParsableCommand {
             "sources": snapshot.sources.mapValues { ["file": $0.file, "line": $0.line, "column": $0.column] },
             "missing_env": snapshot.placeholderEnvironment,
             "defaulted_env": snapshot.defaultedEnvironment,
+            "backends": snapshot.backends.mapValues(\.jsonObject),
         ]
     }
 }

@@ -26,6 +26,8 @@ struct FixtureFindingsTests {
         Case(fixture: "django-environ", settingsFile: "shop/settings.py", codes: []),
         Case(fixture: "decouple", settingsFile: "blog/settings.py", codes: []),
         Case(fixture: "seed-s3", settingsFile: "myproject/settings.py", codes: ["EVAL001"], status: 2),
+        Case(fixture: "seed-s3-fixed", settingsFile: "myproject/settings.py", codes: ["S3001", "S3012", "S3019", "S3031"],
+             releaseStrategy: true, status: 1),
         Case(fixture: "seed-local", settingsFile: "myproject/settings.py", codes: ["DJS022"],
              releaseStrategy: true, status: 1),
         Case(fixture: "legacy-storage", settingsFile: "intranet/settings.py", codes: ["DJS001", "DJS002"], status: 1),

@@ -241,3 +241,76 @@ import Testing
         #expect(output == "mismatch: []\n")
     }
 }
+
+@Suite struct BackendConfigurationTests {
+    /// django-storages' precedence (OPTIONS > class attribute > setting > environment > default),
+    /// with where each value came from, the keys the backend rejects, and credentials only as "set".
+    @Test func s3PrecedenceOriginsAndRejectedKeys() throws {
+        let directory = try TestProject.make([
+            "settings.py": """
+                AWS_STORAGE_BUCKET_NAME = "assets"
+                AWS_LOCATION = "shared"
+                STORAGES = {
+                    "default": {"BACKEND": "media.MediaStorage"},
+                    "staticfiles": {
+                        "BACKEND": "storages.backends.s3boto3.S3ManifestStaticStorage",
+                        "OPTIONS": {"location": "static", "secret_key": SECRET, "AWS_LOCATION": "x"},
+                    },
+                }
+                """.replacingOccurrences(of: "SECRET", with: #""wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY""#),
+            "media.py": """
+                from storages.backends.s3 import S3Storage
+
+                class MediaStorage(S3Storage):
+                    location = "media"
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let checker = TestProject.checker(environment: ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"])
+        let result = try checker.check(try ProjectDiscovery.target(forFile: directory + "/settings.py"))
+        guard case .success(let snapshot) = result.outcome.result else { throw CheckError.python("evaluation failed") }
+        let settings = directory + "/settings.py"
+
+        let staticfiles = try #require(snapshot.backends["staticfiles"])
+        #expect(staticfiles.family == .s3 && staticfiles.resolution == .library && staticfiles.isManifest)
+        #expect(staticfiles.className == "storages.backends.s3.S3ManifestStaticStorage")
+        #expect(staticfiles.location == SourceLocation(file: settings, line: 6, column: 9))
+        #expect(staticfiles.options["location"] == BackendOption(
+            value: .string("static"), origin: .options, location: SourceLocation(file: settings, line: 7, column: 21)))
+        #expect(staticfiles.options["bucket_name"] == BackendOption(
+            value: .string("assets"), origin: .setting("AWS_STORAGE_BUCKET_NAME"),
+            location: SourceLocation(file: settings, line: 1, column: 1)))
+        #expect(staticfiles.options["querystring_auth"]?.origin == .classAttribute("storages.backends.s3.S3StaticStorage"))
+        #expect(staticfiles.options["access_key"] == BackendOption(
+            value: .secret(redacted: "********"), origin: .environment("AWS_ACCESS_KEY_ID"), location: nil))
+        #expect(staticfiles["secret_key"] == .secret(redacted: "********"))
+        #expect(staticfiles.options["region_name"] == BackendOption(value: .none, origin: .default, location: nil))
+        #expect(staticfiles.rejectedOptions == [BackendConfiguration.RejectedOption(
+            key: "AWS_LOCATION", location: SourceLocation(file: settings, line: 7, column: 99))])
+        #expect(staticfiles.uploadArguments.contains("CacheControl"))
+
+        let media = try #require(snapshot.backends["default"])
+        #expect(media.className == "media.MediaStorage" && media.rejectedOptions.isEmpty)
+        #expect(media.options["location"] == BackendOption(
+            value: .string("media"), origin: .classAttribute("media.MediaStorage"),
+            location: SourceLocation(file: directory + "/media.py", line: 4, column: 5)))
+    }
+
+    /// Without the backend's SDK the dotted path is recognised and resolved from the option table.
+    @Test func unimportableBackendIsResolvedFromItsPath() throws {
+        let directory = try TestProject.make(["settings.py": """
+            GS_BUCKET_NAME = "assets"
+            STORAGES = {"staticfiles": {"BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+                                        "OPTIONS": {"location": "/static", "bogus": 1}}}
+            """])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try TestProject.checker().check(try ProjectDiscovery.target(forFile: directory + "/settings.py"))
+        guard case .success(let snapshot) = result.outcome.result else { throw CheckError.python("evaluation failed") }
+        let gcs = try #require(snapshot.backends["staticfiles"])
+        #expect(gcs.family == .gcs && gcs.resolution == .path)
+        #expect(gcs.options["bucket_name"]?.origin == .setting("GS_BUCKET_NAME"))
+        #expect(gcs["querystring_auth"] == .bool(true))
+        #expect(gcs["location"] == .string("/static"))
+        #expect(gcs.rejectedOptions.map(\.key) == ["bogus"])
+    }
+}

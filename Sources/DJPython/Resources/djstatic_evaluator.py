@@ -21,7 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-import djstatic_envshim as envshim  # noqa: E402  (same resource directory)
+import djstatic_backends as backends  # noqa: E402  (same resource directory)
+import djstatic_envshim as envshim  # noqa: E402
 import djstatic_values as values  # noqa: E402
 
 MARK = "__djstatic_mark__"
@@ -595,9 +596,11 @@ def _evaluate(request, response, finder, provenance):
     response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
     response["releases"] = _releases(settings)
     response["storage_failures"] = _local_storage_failures(settings, finder)
+    table = provenance.locations.get(module_name, {})
+    response["backends"] = backends.describe(settings, response["imports"]["storage_classes"], table,
+                                             _import_with_apps, finder.is_project_file)
     if request.get("collect") or request.get("finders"):
         response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")))
-    table = provenance.locations.get(module_name, {})
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
     response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
     response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2]}

@@ -166,7 +166,8 @@ def _literal(node):
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip() != ""
 
 
-def _char_column(lines, node):
+def node_column(lines, node):
+    """1-based character column of an ast node (its col_offset counts UTF-8 bytes)."""
     text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
     return len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1
 
@@ -219,7 +220,7 @@ def literal_credentials(files):
                 return
             seen.add(key)
             found.append({"name": name, "file": path, "line": node.lineno,
-                          "column": _char_column(lines, node), "redacted": redact(node.value),
+                          "column": node_column(lines, node), "redacted": redact(node.value),
                           "context": context})
 
         for node in ast.walk(tree):
