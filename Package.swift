@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // The only code that touches the CPython C API (stable ABI, resolved with dlsym).
@@ -26,6 +28,13 @@ let package = Package(
         .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
         .target(name: "DJCollect", dependencies: ["DJSettings", .product(name: "Crypto", package: "swift-crypto")]),
+        // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
+        .target(name: "DJS3", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Project discovery, configuration, evaluation + rules + suppressions.
         .target(name: "DJCheck", dependencies: [
             "DJPython", "DJRules", "DJSettings",
@@ -38,6 +47,8 @@ let package = Package(
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
         .testTarget(name: "DJCheckTests", dependencies: ["DJCheck", "DJRules", "DJOutput", "DJPython"]),
         .testTarget(name: "CLITests", dependencies: ["DJRules"]),
+        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")],
+                    exclude: ["botocore_reference.py", "flaky_server.py"]),
         .testTarget(name: "DJCollectTests", dependencies: ["DJCollect"],
                     exclude: ["python_semantics_reference.py"]),
     ],
