@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // The only code that touches the CPython C API (stable ABI, resolved with dlsym).
@@ -25,7 +26,7 @@ let package = Package(
         // Rule engine and the built-in rules; never sees Python.
         .target(name: "DJRules", dependencies: ["DJSettings", "DJCollect"]),
         // Text, JSON, SARIF and GitHub reporters.
-        .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect"]),
+        .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect", "DJUpload"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
         .target(name: "DJCollect", dependencies: ["DJSettings", .product(name: "Crypto", package: "swift-crypto")]),
         // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
@@ -35,13 +36,19 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Collect to S3: the staged tree as django-storages' objects, synced by djstatic's S3 client.
+        .target(name: "DJUpload", dependencies: [
+            "DJCollect", "DJPython", "DJS3", "DJSettings",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
         // Project discovery, configuration, evaluation + rules + suppressions.
         .target(name: "DJCheck", dependencies: [
             "DJPython", "DJRules", "DJSettings",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJRules",
+            "DJCheck", "DJCollect", "DJOutput", "DJRules", "DJUpload",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
@@ -49,6 +56,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["DJRules"]),
         .testTarget(name: "DJS3Tests", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
+        .testTarget(name: "DJUploadTests", dependencies: ["DJUpload", "DJSettings"]),
         .testTarget(name: "DJCollectTests", dependencies: ["DJCollect"],
                     exclude: ["python_semantics_reference.py"]),
     ],

@@ -197,7 +197,22 @@ public struct Evaluator: Sendable {
                 location: storage["location"] as? String, baseURL: storage["base_url"] as? String,
                 filePermissions: storage["file_permissions_mode"] as? Int,
                 directoryPermissions: storage["directory_permissions_mode"] as? Int,
-                allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest)))
+                allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest,
+                s3: (storage["s3"] as? [String: Any]).map(decodeS3))))
+    }
+
+    static func decodeS3(_ s3: [String: Any]) -> CollectDescription.S3Target {
+        CollectDescription.S3Target(
+            bucket: s3["bucket_name"] as? String ?? "", location: s3["location"] as? String ?? "",
+            endpointURL: s3["endpoint_url"] as? String, region: s3["region_name"] as? String,
+            addressingStyle: s3["addressing_style"] as? String, signatureVersion: s3["signature_version"] as? String,
+            useSSL: s3["use_ssl"] as? Bool ?? true, gzip: s3["gzip"] as? Bool ?? false,
+            gzipContentTypes: s3["gzip_content_types"] as? [String] ?? [], headers: s3["headers"] as? [[String]] ?? [],
+            multipartThreshold: s3["multipart_threshold"] as? Int ?? 8 * 1024 * 1024,
+            multipartChunkSize: s3["multipart_chunksize"] as? Int ?? 8 * 1024 * 1024,
+            maxConcurrency: s3["max_concurrency"] as? Int ?? 10,
+            customDomain: s3["custom_domain"] as? String, urlProtocol: s3["url_protocol"] as? String,
+            manifestLocation: s3["manifest_location"] as? String, manifestHeaders: s3["manifest_headers"] as? [[String]])
     }
 
     static func decodeBackend(_ object: [String: Any]?) -> BackendConfiguration? {

@@ -61,6 +61,54 @@ public struct CollectDescription: Sendable, Hashable {
         }
     }
 
+    /// An S3 staticfiles storage (django-storages' S3Storage family), as its instance resolved it.
+    public struct S3Target: Sendable, Hashable {
+        public var bucket: String
+        /// Key prefix (`location`).
+        public var location: String
+        public var endpointURL: String?
+        public var region: String?
+        /// "path", "virtual", or nil (botocore's "auto").
+        public var addressingStyle: String?
+        public var signatureVersion: String?
+        public var useSSL: Bool
+        public var gzip: Bool
+        public var gzipContentTypes: [String]
+        /// PutObject headers from object_parameters and the ACL, as botocore serialises them.
+        public var headers: [[String]]
+        public var multipartThreshold: Int
+        public var multipartChunkSize: Int
+        public var maxConcurrency: Int
+        public var customDomain: String?
+        public var urlProtocol: String?
+        /// The manifest storage's own location and headers, when it is a separate S3 storage.
+        public var manifestLocation: String?
+        public var manifestHeaders: [[String]]?
+
+        public init(bucket: String, location: String, endpointURL: String?, region: String?, addressingStyle: String?,
+                    signatureVersion: String?, useSSL: Bool, gzip: Bool, gzipContentTypes: [String], headers: [[String]],
+                    multipartThreshold: Int, multipartChunkSize: Int, maxConcurrency: Int, customDomain: String?,
+                    urlProtocol: String?, manifestLocation: String?, manifestHeaders: [[String]]?) {
+            self.bucket = bucket
+            self.location = location
+            self.endpointURL = endpointURL
+            self.region = region
+            self.addressingStyle = addressingStyle
+            self.signatureVersion = signatureVersion
+            self.useSSL = useSSL
+            self.gzip = gzip
+            self.gzipContentTypes = gzipContentTypes
+            self.headers = headers
+            self.multipartThreshold = multipartThreshold
+            self.multipartChunkSize = multipartChunkSize
+            self.maxConcurrency = maxConcurrency
+            self.customDomain = customDomain
+            self.urlProtocol = urlProtocol
+            self.manifestLocation = manifestLocation
+            self.manifestHeaders = manifestHeaders
+        }
+    }
+
     public struct Storage: Sendable, Hashable {
         public var className: String
         public var classNames: [String]
@@ -72,8 +120,11 @@ public struct CollectDescription: Sendable, Hashable {
         public var allowOverwrite: Bool
         /// Set for ManifestStaticFilesStorage and its data-only subclasses.
         public var manifest: Manifest?
+        /// Set for an S3 storage: collect stages locally, then uploads.
+        public var s3: S3Target?
         public init(className: String, classNames: [String], location: String?, baseURL: String?, filePermissions: Int?,
-                    directoryPermissions: Int?, allowOverwrite: Bool, manifest: Manifest?) {
+                    directoryPermissions: Int?, allowOverwrite: Bool, manifest: Manifest?, s3: S3Target? = nil) {
+            self.s3 = s3
             self.className = className
             self.classNames = classNames
             self.location = location

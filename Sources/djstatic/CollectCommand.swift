@@ -3,6 +3,7 @@ import DJCheck
 import DJCollect
 import DJOutput
 import DJSettings
+import DJUpload
 import Foundation
 import Glibc
 
@@ -50,6 +51,10 @@ struct CollectCommand: ParsableCommand {
 
     @Option(name: [.customShort("v"), .customLong("verbosity")], help: "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
     var verbosity: Int = 1
+
+    @Flag(name: .customLong("force-upload"),
+          help: "S3 storages: upload every object, also those whose bytes are already there (to apply changed headers).")
+    var forceUpload = false
 
     @Option(help: ArgumentHelp("Output: text (collectstatic's messages and summary) or json (a summary object on standard output; messages go to standard error).",
                                valueName: "format"))
@@ -109,6 +114,13 @@ struct CollectCommand: ParsableCommand {
                 return Self.inputLine()
             },
             progress: progress.map { line in { line.update($0) } })
+        if let s3 = description.storage?.s3 {
+            progress?.clear()
+            var remote = RemoteCollect(description: description, target: s3, options: collectOptions, version: version,
+                                       pythonVersion: snapshot.pythonVersion, console: console)
+            remote.forceUpload = forceUpload
+            return try Self.upload(remote, json: json)
+        }
         let result = Self.collect(description, collectOptions, version, snapshot.pythonVersion, console)
         progress?.clear()
         switch result {
@@ -127,6 +139,47 @@ struct CollectCommand: ParsableCommand {
             }
             throw Exit(status: 1)
         }
+    }
+
+    /// Collect to S3: stage, then upload; exit 1 when anything failed (the manifest is then not written).
+    static func upload(_ remote: RemoteCollect, json: Bool) throws {
+        let result = blocking { () async -> Result<RemoteCollect.Outcome, any Error> in
+            do { return .success(try await remote.run()) } catch { return .failure(error) }
+        }
+        let outcome: RemoteCollect.Outcome
+        switch result {
+        case .success(let value):
+            outcome = value
+        case .failure(let error):
+            let failure = error as? CollectError ?? CollectError(String(describing: type(of: error)), "\(error)")
+            printError("\(failure.type): \(failure.message)")
+            if json { printOutput(CollectReport.json(summary: nil, django: remote.version, manifest: nil, error: failure) + "\n") }
+            throw Exit(status: 1)
+        }
+        let report = outcome.upload
+        for failure in report.failures { printError("Upload of '\(failure.key)' failed: \(failure.error)") }
+        if let key = outcome.manifestKey, !report.failures.isEmpty {
+            printError("The manifest '\(key)' was not written: \(report.failures.count) object(s) failed; the previous manifest stays live.")
+        }
+        if json {
+            printOutput(CollectReport.json(summary: outcome.summary, django: remote.version, upload: outcome) + "\n")
+        } else if remote.options.verbosity >= 1 {
+            printOutput(outcome.summary.line(for: remote.version) + "\n")
+            printOutput(CollectReport.uploadLine(outcome) + "\n")
+        }
+        if !report.failures.isEmpty { throw Exit(status: 1) }
+    }
+
+    /// Runs async work to completion from the synchronous command.
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            box.value = await work()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
     }
 
     /// Python's `input()`: one line from stdin without its final "\n" ("\r" is kept); nil at EOF.
@@ -151,3 +204,7 @@ struct CollectCommand: ParsableCommand {
     }
 }
 
+/// The result of `blocking`, handed across threads once.
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}

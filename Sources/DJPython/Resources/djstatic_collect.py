@@ -20,6 +20,18 @@ STORAGE_METHODS = (
 )
 
 
+# django-storages' S3Storage methods that define what an upload writes; a subclass overriding one
+# is refused (class attributes and __init__ may change data).
+S3_METHODS = (
+    "_save", "_normalize_name", "_get_write_parameters", "get_object_parameters", "_compress_content",
+    "exists", "delete", "url", "get_available_name", "_open", "listdir", "get_modified_time", "size",
+)
+
+# The S3 storage's credentials, for the upload only: never part of the (scrubbed, printable)
+# description; ``s3_credentials()`` hands them to djstatic's uploader.
+_S3_CREDENTIALS = {}
+
+
 class Unsupported(Exception):
     """A finder or storage djstatic cannot reproduce (the message names it)."""
 
@@ -74,10 +86,14 @@ def _storage():
     from django.utils.functional import empty
 
     if staticfiles_storage._wrapped is empty:  # creating it runs the project's own __init__
-        staticfiles_storage._setup()
+        with _no_remote_manifest_read():
+            staticfiles_storage._setup()
     storage = staticfiles_storage._wrapped
     cls = type(storage)
     mro = [dotted(c) for c in cls.__mro__]
+    s3 = _s3_classes()
+    if s3 and isinstance(storage, s3[0]):
+        return _s3_storage(storage, mro, *s3)
     if not isinstance(storage, FileSystemStorage):
         raise Unsupported(f"staticfiles storage {dotted(cls)} does not write to the local filesystem; "
                           "djstatic collect supports StaticFilesStorage and ManifestStaticFilesStorage "
@@ -118,6 +134,149 @@ def _storage():
             "manifest_directory_permissions_mode": manifest_storage.directory_permissions_mode,
         })
     return out
+
+
+def _s3_classes():
+    """(S3Storage, S3ManifestStaticStorage) when django-storages' S3 backend is importable."""
+    try:
+        from storages.backends.s3 import S3ManifestStaticStorage, S3Storage
+    except Exception:  # django-storages or boto3 not installed: no S3 storage can be configured
+        return None
+    return S3Storage, S3ManifestStaticStorage
+
+
+class _no_remote_manifest_read:
+    """While the staticfiles storage is created: a manifest storage on S3 is not read (that would
+    be a network request; collectstatic's post-processing starts from an empty mapping anyway)."""
+
+    def __enter__(self):
+        from django.contrib.staticfiles.storage import ManifestFilesMixin
+        self.original = ManifestFilesMixin.read_manifest
+        s3 = _s3_classes()
+        original = self.original
+
+        def read_manifest(storage):
+            if s3 and isinstance(storage.manifest_storage, s3[0]):
+                return None
+            return original(storage)
+
+        ManifestFilesMixin.read_manifest = read_manifest
+
+    def __exit__(self, *exc):
+        from django.contrib.staticfiles.storage import ManifestFilesMixin
+        ManifestFilesMixin.read_manifest = self.original
+
+
+def _put_headers(storage):
+    """The HTTP headers of a PutObject carrying the storage's object parameters and ACL, as
+    botocore's own serializer writes them (Content-Type and Content-Encoding are per object, and
+    only present here when object_parameters forces them)."""
+    import botocore.session
+    from botocore.serialize import create_serializer
+
+    params = storage.get_object_parameters("")
+    if "ACL" not in params and storage.default_acl:
+        params["ACL"] = storage.default_acl
+    model = botocore.session.get_session().get_service_model("s3").operation_model("PutObject")
+    request = create_serializer("rest-xml").serialize_to_request({"Bucket": "b", "Key": "k", **params}, model)
+    return sorted([str(k), v if isinstance(v, str) else v.decode("latin-1")] for k, v in request["headers"].items())
+
+
+def _s3_config(storage):
+    config = storage.client_config
+    s3_options = getattr(config, "s3", None) or {}
+    transfer = storage.transfer_config
+    return {
+        "bucket_name": storage.bucket_name,
+        "location": storage.location,
+        "endpoint_url": storage.endpoint_url,
+        "region_name": storage.region_name or getattr(config, "region_name", None),
+        "addressing_style": s3_options.get("addressing_style"),
+        "signature_version": getattr(config, "signature_version", None),
+        "use_ssl": bool(storage.use_ssl),
+        "verify": storage.verify if isinstance(storage.verify, (bool, str)) or storage.verify is None else True,
+        "gzip": bool(storage.gzip),
+        "gzip_content_types": [str(t) for t in storage.gzip_content_types],
+        "headers": _put_headers(storage),
+        "multipart_threshold": int(transfer.multipart_threshold),
+        "multipart_chunksize": int(transfer.multipart_chunksize),
+        "max_concurrency": int(transfer.max_concurrency),
+        "custom_domain": storage.custom_domain,
+        "url_protocol": storage.url_protocol,
+    }
+
+
+def _s3_storage(storage, mro, S3Storage, S3ManifestStaticStorage):
+    """An S3 staticfiles storage (django-storages), described for djstatic's native upload."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+
+    cls = type(storage)
+    manifest = isinstance(storage, ManifestFilesMixin)
+    if manifest and not isinstance(storage, S3ManifestStaticStorage):
+        raise Unsupported(f"staticfiles storage {dotted(cls)} mixes ManifestFilesMixin into S3Storage itself; "
+                          "djstatic reproduces S3ManifestStaticStorage and its data-only subclasses")
+    base = S3ManifestStaticStorage if manifest else S3Storage
+    changed = _overridden(storage, base, S3_METHODS + (STORAGE_METHODS if manifest else ()))
+    if changed:
+        raise Unsupported(f"staticfiles storage {dotted(cls)} overrides {', '.join(sorted(set(changed)))}; "
+                          "djstatic only reproduces django-storages' S3 implementation")
+    if manifest and storage.querystring_auth and not storage.custom_domain:
+        raise Unsupported(f"staticfiles storage {dotted(cls)} signs its URLs (querystring_auth), and Django writes "
+                          "those expiring signatures into rewritten CSS; djstatic does not reproduce that (and you "
+                          "do not want it: see rule S3014)")
+    config = _s3_config(storage)
+    if not config["bucket_name"]:
+        raise Unsupported("the S3 staticfiles storage has no bucket (bucket_name / AWS_STORAGE_BUCKET_NAME)")
+    _S3_CREDENTIALS.clear()
+    _S3_CREDENTIALS.update({name: getattr(storage, name, None) or None
+                            for name in ("access_key", "secret_key", "security_token", "session_profile")})
+    # Post-processing keeps only the last path segment of a URL (unquoted), so any URL prefix of
+    # the storage serves; the storage's own one when it can make it without the network.
+    try:
+        base_url = storage.url("")
+    except Exception:
+        base_url = f"https://{config['bucket_name']}.s3.amazonaws.com/"
+    out = {"class": dotted(cls), "mro": mro, "kind": "manifest" if manifest else "static", "location": None,
+           "base_url": base_url, "file_permissions_mode": None, "directory_permissions_mode": None,
+           "allow_overwrite": False, "s3": config}
+    if manifest:
+        manifest_storage = storage.manifest_storage
+        if manifest_storage is not storage:
+            if not isinstance(manifest_storage, S3Storage) or _overridden(manifest_storage, S3Storage, S3_METHODS):
+                raise Unsupported(f"manifest storage {dotted(type(manifest_storage))} of {dotted(cls)} is not an "
+                                  "S3 storage djstatic reproduces")
+            other = _s3_config(manifest_storage)
+            for key in ("bucket_name", "endpoint_url", "region_name"):
+                if other[key] != config[key]:
+                    raise Unsupported(f"the manifest storage of {dotted(cls)} writes to another {key} "
+                                      f"({other[key]!r}, not {config[key]!r})")
+            out["s3"]["manifest_location"] = other["location"]
+            out["s3"]["manifest_headers"] = other["headers"]
+        out.update({
+            "manifest_name": storage.manifest_name,
+            "manifest_version": storage.manifest_version,
+            "manifest_strict": bool(storage.manifest_strict),
+            "keep_intermediate_files": bool(storage.keep_intermediate_files),
+            "max_post_process_passes": int(storage.max_post_process_passes),
+            "support_js_module_import_aggregation": bool(storage.support_js_module_import_aggregation),
+            "manifest_location": None,
+            "manifest_file_permissions_mode": None,
+            "manifest_directory_permissions_mode": None,
+        })
+    return out
+
+
+def s3_credentials():
+    """The credentials of the described S3 storage (None where the storage has none: the
+    uploader then follows boto3's chain: environment, shared credentials and config files)."""
+    return dict(_S3_CREDENTIALS)
+
+
+def guess_types(names):
+    """``mimetypes.guess_type`` of each object key, as django-storages calls it for Content-Type
+    and Content-Encoding (the interpreter's own tables, system MIME files included)."""
+    import mimetypes
+    return [list(mimetypes.guess_type(name)) for name in names]
 
 
 def describe(with_storage=True):

@@ -662,3 +662,19 @@ def evaluate(request_json):
         os.environ.update(environment)
         sys.path[:] = path
         sys.argv = argv
+
+
+# --------------------------------------------------------------------------------------------
+# Follow-up calls of `djstatic collect`, after `evaluate` described an S3 staticfiles storage
+
+
+def s3_credentials(_request_json):
+    """The S3 storage's own credentials, unredacted: only djstatic's uploader receives them."""
+    import djstatic_collect
+    return json.dumps(djstatic_collect.s3_credentials())
+
+
+def guess_types(request_json):
+    """``mimetypes.guess_type`` of each key in the JSON list: [[type, encoding], ...]."""
+    import djstatic_collect
+    return json.dumps(djstatic_collect.guess_types(json.loads(request_json)))

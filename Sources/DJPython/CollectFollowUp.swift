@@ -1,0 +1,48 @@
+import Foundation
+
+/// What `djstatic collect` asks the project's interpreter after `evaluate` described an S3
+/// staticfiles storage: its credentials and the MIME types django-storages would send. Both run in
+/// the interpreter that evaluated the settings (it must be loaded already).
+public enum CollectFollowUp {
+    public enum Failure: Error, CustomStringConvertible {
+        case notEvaluated
+        case helper(String)
+        public var description: String {
+            switch self {
+            case .notEvaluated: "the settings have not been evaluated in this process"
+            case .helper(let message): message
+            }
+        }
+    }
+
+    /// The S3 storage's own credentials (nil entries where the storage has none). Never print them.
+    public static func s3Credentials() throws(Failure) -> [String: String] {
+        let object = try call("s3_credentials", argument: "null")
+        var out: [String: String] = [:]
+        for case let (key, value as String) in object as? [String: Any] ?? [:] { out[key] = value }
+        return out
+    }
+
+    /// `mimetypes.guess_type(name)` for each name: (type, encoding).
+    public static func guessTypes(_ names: [String]) throws(Failure) -> [(type: String?, encoding: String?)] {
+        let argument = String(decoding: (try? JSONSerialization.data(withJSONObject: names)) ?? Data("[]".utf8), as: UTF8.self)
+        let rows = try call("guess_types", argument: argument) as? [[Any]] ?? []
+        guard rows.count == names.count else { throw .helper("guess_types answered \(rows.count) rows for \(names.count) names") }
+        return rows.map { ($0.first as? String, $0.count > 1 ? $0[1] as? String : nil) }
+    }
+
+    private static func call(_ function: String, argument: String) throws(Failure) -> Any {
+        guard let installation = PythonRuntime.shared.loadedInstallation else { throw .notEvaluated }
+        let text: String
+        do {
+            text = try PythonRuntime.shared.call(function, argument: argument, installation: installation, timeout: nil,
+                                                 capture: false).result
+        } catch {
+            throw .helper("\(error)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+            throw .helper("unreadable answer from \(function)")
+        }
+        return object
+    }
+}

@@ -1,0 +1,154 @@
+import DJCollect
+import DJPython
+import DJS3
+import DJSettings
+import Foundation
+
+/// `collect` for an S3 staticfiles storage: the files, hashed names, rewritten CSS/JS and
+/// manifest are produced by the native collect in a private staging directory (the same code and
+/// the same bytes as for a local STATIC_ROOT), then each becomes the object django-storages would
+/// write — key, bytes, headers — and the uploader syncs them, manifest last.
+public struct RemoteCollect: @unchecked Sendable {  // the console's closures: used by the one task that runs it
+    public struct Outcome: Sendable {
+        public var summary: CollectSummary
+        public var upload: Uploader.Report
+        public var bucket: String
+        public var prefix: String
+        /// Where the manifest goes, when the storage keeps one.
+        public var manifestKey: String?
+    }
+
+    public var description: CollectDescription
+    public var target: CollectDescription.S3Target
+    public var options: CollectOptions
+    public var version: DjangoVersion
+    public var pythonVersion: String
+    public var console: CollectConsole
+    /// Upload objects whose bytes are already there too (`--force-upload`).
+    public var forceUpload = false
+    /// The store to write to; by default djstatic's S3 client with the storage's settings.
+    public var makeStore: @Sendable (CollectDescription.S3Target) throws -> (store: any ObjectStore, close: @Sendable () async -> Void)
+
+    public init(description: CollectDescription, target: CollectDescription.S3Target, options: CollectOptions,
+                version: DjangoVersion, pythonVersion: String, console: CollectConsole) {
+        self.description = description
+        self.target = target
+        self.options = options
+        self.version = version
+        self.pythonVersion = pythonVersion
+        self.console = console
+        self.makeStore = Self.s3Store
+    }
+
+    /// djstatic's S3 client, with the storage's own credentials or, like boto3, the environment's
+    /// and the shared files' (profile: the storage's session_profile).
+    @Sendable public static func s3Store(_ target: CollectDescription.S3Target) throws
+        -> (store: any ObjectStore, close: @Sendable () async -> Void) {
+        let own = try CollectFollowUp.s3Credentials()
+        let explicit = own["access_key"].flatMap { key in
+            own["secret_key"].map { S3Credentials(accessKeyID: key, secretAccessKey: $0, sessionToken: own["security_token"]) }
+        }
+        guard let credentials = try S3CredentialChain.resolve(explicit: explicit, profile: own["session_profile"]) else {
+            throw CollectError("NoCredentialsError", "Unable to locate credentials")
+        }
+        let client = try S3Client(configuration: try S3Store.configuration(target), credentials: credentials)
+        return (S3Store(client: client), { try? await client.shutdown() })
+    }
+
+    public func run() async throws -> Outcome {
+        if options.link { throw CollectError("CommandError", "Can't symlink to a remote destination.") }
+        let staging = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-stage-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        var staged = description
+        staged.storage?.location = staging + "/files"
+        staged.storage?.manifest?.location = staging + "/manifest"
+        var stagingOptions = options
+        stagingOptions.dryRun = false  // the plan needs the real bytes; only the upload is skipped
+        var stagingConsole = console
+        if options.dryRun {
+            let ask = console.ask
+            stagingConsole.ask = { ask("\nYou have activated the --dry-run option so no files will be modified.\n" + $0) }
+        }
+        var collector = try Collector(description: staged, options: stagingOptions, version: version, console: stagingConsole)
+        collector.displayedDestination = ""
+        let processor = staged.storage?.manifest != nil
+            ? try ManifestPostProcessor(description: staged, version: version, pythonVersion: pythonVersion) : nil
+        var summary = try collector.handle(postProcessor: processor)
+        summary.dryRun = options.dryRun
+
+        let names = Self.files(under: staging + "/files")
+        let location = target.location
+        let keys = try names.map { name throws(CollectError) in try Self.key(location: location, name: name) }
+        var manifestKey: String?
+        if let manifest = staged.storage?.manifest, options.postProcess,
+           FileManager.default.fileExists(atPath: staging + "/manifest/" + manifest.name) {
+            manifestKey = try Self.key(location: target.manifestLocation ?? target.location, name: manifest.name)
+        }
+        let guessed = try CollectFollowUp.guessTypes(keys + (manifestKey.map { [$0] } ?? []))
+        let preparer = ObjectPreparer(target: target)
+        let headers = target.headers
+        let slots = ResultSlots<PreparedObject, any Error>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            slots.set(index, Result {
+                let contents = try Data(contentsOf: URL(fileURLWithPath: staging + "/files/" + names[index]))
+                return try preparer.prepare(name: names[index], key: keys[index], contents: contents,
+                                            guessed: guessed[index], headers: headers)
+            })
+        }
+        if let error = slots.firstError { throw error }
+        let objects = slots.successes ?? []
+        let manifestObject = try manifestKey.map { key in
+            try preparer.prepare(name: staged.storage?.manifest?.name ?? "", key: key,
+                                 contents: try Data(contentsOf: URL(fileURLWithPath: staging + "/manifest/"
+                                                                    + (staged.storage?.manifest?.name ?? ""))),
+                                 guessed: guessed[names.count], headers: target.manifestHeaders ?? headers)
+        }
+
+        let (store, close) = try makeStore(target)
+        let verbosity = options.verbosity
+        let dryRun = options.dryRun
+        let out = MessageSink(console.out)
+        let uploader = Uploader(store: store, prefix: S3Keys.prefix(location: target.location),
+                                concurrency: max(16, target.maxConcurrency)) { step in
+            switch (step.action, dryRun) {
+            case (.upload, true) where verbosity >= 1: out.write("Pretending to upload '\(step.key)'")
+            case (.delete, true) where verbosity >= 1: out.write("Pretending to delete '\(step.key)'")
+            case (.upload, false) where verbosity >= 2: out.write("Uploading '\(step.key)'")
+            case (.delete, false) where verbosity >= 2: out.write("Deleting '\(step.key)'")
+            default: break
+            }
+        }
+        let report = await uploader.run(objects, manifest: manifestObject, clear: options.clear, dryRun: dryRun,
+                                        force: forceUpload)
+        await close()
+        return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,
+                       manifestKey: manifestKey)
+    }
+
+    static func key(location: String, name: String) throws(CollectError) -> String {
+        do {
+            return try S3Keys.key(location: location, name: name)
+        } catch {
+            throw CollectError("SuspiciousOperation", "Attempted access to '\(name)' denied.")
+        }
+    }
+
+    /// Every regular file under `root`, as "/"-separated relative names in code-point order.
+    static func files(under root: String) -> [String] {
+        var out: [String] = []
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        for case let relative as String in walker {
+            var info = stat()
+            if stat(root + "/" + relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { out.append(relative) }
+        }
+        return out.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    }
+}
+
+/// Console output from concurrent upload tasks, one message at a time.
+final class MessageSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private let output: (String) -> Void
+    init(_ output: @escaping (String) -> Void) { self.output = output }
+    func write(_ message: String) { lock.withLock { output(message) } }
+}

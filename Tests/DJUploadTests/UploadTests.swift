@@ -1,0 +1,144 @@
+import DJSettings
+@testable import DJUpload
+import Foundation
+import Testing
+
+private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// Runs Tests/Reference/s3_reference.py (django-storages itself, in the Django 5.2 venv).
+private func reference(_ mode: String, _ input: Any) throws -> [Any] {
+    let process = Process()
+    process.executableURL = repository.appendingPathComponent(".venvs/dj52/bin/python")
+    process.arguments = [repository.appendingPathComponent("Tests/Reference/s3_reference.py").path, mode]
+    let stdin = Pipe(), stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    try process.run()
+    stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: input))
+    try stdin.fileHandleForWriting.close()
+    let data = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return try JSONSerialization.jsonObject(with: data) as? [Any] ?? []
+}
+
+@Suite struct S3KeyTests {
+    /// Object keys for names and locations (the spec's table, traps and random names) compared
+    /// with django-storages' `_normalize_name(clean_name(name))`.
+    @Test func keysMatchDjangoStorages() throws {
+        var pairs: [[String]] = []
+        let locations = ["", "static", "static/", "/static", "a/b", "a//b/", "media/../static", "."]
+        let names = ["css/site.css", "/css/site.css", "css\\site.css", "a/../b.css", "../x.css", "dir/", "",
+                     "odd dir/naïve file+name.txt", "./a", "a/./b//c", "a/b/..", "..", "...", "a/../../b", "x/.."]
+        for location in locations { for name in names { pairs.append([location, name]) } }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab./\\ é+%")
+        for _ in 0..<400 {
+            let name = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            pairs.append([locations.randomElement(using: &generator)!, name])
+        }
+        let expected = try reference("keys", pairs)
+        try #require(expected.count == pairs.count)
+        for (pair, answer) in zip(pairs, expected) {
+            let ours: String
+            do { ours = try S3Keys.key(location: pair[0], name: pair[1]) } catch { ours = "SuspiciousOperation" }
+            #expect(ours == answer as? String, "location \(pair[0].debugDescription), name \(pair[1].debugDescription)")
+        }
+    }
+
+    /// gzip bodies byte for byte as django-storages' GzipCompressionWrapper writes them.
+    @Test func gzipMatchesDjangoStorages() throws {
+        var bodies: [Data] = [Data(), Data("hello".utf8), Data(repeating: 0x41, count: 70_000)]
+        var generator = SystemRandomNumberGenerator()
+        for size in [1, 100, 4096, 65_537, 300_000] {
+            bodies.append(Data((0..<size).map { _ in UInt8.random(in: 32...90, using: &generator) }))
+        }
+        let expected = try reference("gzip", bodies.map { $0.base64EncodedString() })
+        try #require(expected.count == bodies.count)
+        for (body, answer) in zip(bodies, expected) {
+            #expect(try ObjectPreparer.gzip(body).base64EncodedString() == answer as? String, "\(body.count) bytes")
+        }
+    }
+}
+
+/// An in-memory store that records writes and can fail chosen keys.
+final class MemoryStore: ObjectStore, @unchecked Sendable {
+    private let lock = NSLock()
+    var objects: [String: String] = [:]
+    var writes: [String] = []
+    var deletes: [String] = []
+    var failing: Set<String> = []
+
+    func list(prefix: String) async throws -> [String: String] {
+        lock.withLock { objects.filter { $0.key.hasPrefix(prefix) } }
+    }
+
+    func put(_ object: PreparedObject) async throws {
+        try lock.withLock {
+            if failing.contains(object.key) { throw URLError(.networkConnectionLost) }
+            objects[object.key] = object.eTag
+            writes.append(object.key)
+        }
+    }
+
+    func delete(key: String) async throws {
+        lock.withLock {
+            objects[key] = nil
+            deletes.append(key)
+        }
+    }
+}
+
+@Suite struct UploaderTests {
+    static func object(_ key: String, _ text: String) -> PreparedObject {
+        PreparedObject(name: key, key: key, body: Data(text.utf8), headers: [], multipartThreshold: 8 << 20, partSize: 8 << 20)
+    }
+
+    let files = [object("static/a.css", "a"), object("static/b.js", "b"), object("static/c.png", "c")]
+    let manifest = object("static/staticfiles.json", "{}")
+
+    @Test func manifestGoesLastAndUnchangedObjectsAreSkipped() async {
+        let store = MemoryStore()
+        let uploader = Uploader(store: store, prefix: "static/", concurrency: 4)
+        let first = await uploader.run(files, manifest: manifest, clear: false, dryRun: false)
+        #expect(first.failures.isEmpty && first.uploaded == 4 && first.manifestWritten)
+        #expect(store.writes.last == "static/staticfiles.json")
+        store.writes = []
+        let second = await uploader.run(files, manifest: manifest, clear: false, dryRun: false)
+        #expect(second.uploaded == 0 && second.unchanged == 4 && store.writes.isEmpty)
+    }
+
+    @Test func aFailedObjectKeepsTheOldManifest() async {
+        let store = MemoryStore()
+        let uploader = Uploader(store: store, prefix: "static/", concurrency: 2)
+        _ = await uploader.run(files, manifest: manifest, clear: false, dryRun: false)
+        let oldManifest = store.objects["static/staticfiles.json"]
+        store.failing = ["static/b.js"]
+        let changed = files.map { Self.object($0.key, "new " + $0.key) }
+        let report = await uploader.run(changed, manifest: Self.object(manifest.key, "{\"new\": 1}"), clear: false, dryRun: false)
+        #expect(report.failures.map(\.key) == ["static/b.js"])
+        #expect(!report.manifestWritten)
+        #expect(store.objects["static/staticfiles.json"] == oldManifest, "the previous manifest must stay live")
+    }
+
+    @Test func clearDeletesStaleObjectsAfterTheManifestAndDryRunWritesNothing() async {
+        let store = MemoryStore()
+        store.objects = ["static/old.css": "\"x\"", "media/upload.png": "\"y\""]
+        let uploader = Uploader(store: store, prefix: "static/", concurrency: 2)
+        let plan = await uploader.run(files, manifest: manifest, clear: true, dryRun: true)
+        #expect(store.writes.isEmpty && store.deletes.isEmpty)
+        #expect(plan.steps.filter { $0.action == .delete }.map(\.key) == ["static/old.css"])
+        let report = await uploader.run(files, manifest: manifest, clear: true, dryRun: false)
+        #expect(report.deleted == 1 && store.objects["static/old.css"] == nil && store.objects["media/upload.png"] != nil)
+        #expect(store.writes.last == manifest.key)
+    }
+
+    @Test func multipartETagIsTheMD5OfPartMD5s() {
+        let body = Data(repeating: 7, count: 9 * 1024 * 1024)
+        let object = PreparedObject(name: "x", key: "x", body: body, headers: [], multipartThreshold: 8 << 20, partSize: 8 << 20)
+        #expect(object.eTag.hasSuffix("-2\""))
+        let small = PreparedObject(name: "x", key: "x", body: Data("hello".utf8), headers: [], multipartThreshold: 8 << 20,
+                                   partSize: 8 << 20)
+        #expect(small.eTag == "\"5d41402abc4b2a76b9719d911017c592\"")
+    }
+}
