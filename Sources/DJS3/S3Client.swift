@@ -62,7 +62,12 @@ public final class S3Client: Sendable {
     /// Runs `body` with a client and shuts the client down afterwards, also when `body` throws.
     public static func with<R: Sendable>(configuration: S3Configuration, credentials: S3Credentials,
                                          _ body: (S3Client) async throws -> R) async throws -> R {
-        let client = try S3Client(configuration: configuration, credentials: credentials)
+        try await with(configuration: configuration, credentials: credentials, retryBaseDelay: .seconds(1), body)
+    }
+
+    static func with<R: Sendable>(configuration: S3Configuration, credentials: S3Credentials, retryBaseDelay: Duration,
+                                  _ body: (S3Client) async throws -> R) async throws -> R {
+        let client = try S3Client(configuration: configuration, credentials: credentials, retryBaseDelay: retryBaseDelay)
         let result: R
         do {
             result = try await body(client)

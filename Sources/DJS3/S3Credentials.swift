@@ -54,13 +54,13 @@ public enum S3CredentialChain {
     ///     an explicit profile disables the environment-variable provider.
     ///   - environment: the process environment (`AWS_PROFILE`, `AWS_DEFAULT_PROFILE`,
     ///     `AWS_SHARED_CREDENTIALS_FILE`, `AWS_CONFIG_FILE`, `HOME` and the key variables).
-    /// - Returns: nil when no provider has credentials.
-    /// - Throws: `S3Error.invalidConfiguration` for a named profile that neither file has, a
+    /// - Throws: `S3Error.noCredentials` when no provider has credentials (botocore's
+    ///   `NoCredentialsError`); `S3Error.invalidConfiguration` for a named profile that neither file has, a
     ///   provider with an access key but no secret, or an unparsable file (messages never contain
     ///   credential values).
     public static func resolve(explicit: S3Credentials? = nil, profile: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> S3Credentials? {
+        throws -> S3Credentials {
         if let explicit { return explicit }
         let namedProfile = profile ?? nonEmpty(environment["AWS_DEFAULT_PROFILE"]) ?? nonEmpty(environment["AWS_PROFILE"])
         let profileName = namedProfile ?? "default"
@@ -78,7 +78,7 @@ public enum S3CredentialChain {
         if profile == nil, let found = try fromEnvironment(environment) { return found }
         if let found = try fromSection(credentialsFile[profileName], source: .sharedCredentialsFile) { return found }
         if let found = try fromSection(configProfiles[profileName], source: .configFile) { return found }
-        return nil
+        throw S3Error.noCredentials
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

@@ -31,12 +31,14 @@ TOKEN = "FwoGZXIvYXdzEFAKE//token+with/slash=="
 FIXED_TIME = datetime.datetime(2026, 11, 30, 9, 41, 7)
 
 
+SESSION = botocore.session.get_session()
+
+
 def captured_url(bucket, key, region, endpoint_url, style, use_ssl):
     """The URL botocore's real client builds for HeadObject (key) or ListObjectsV2 (no key),
     and the signing region it used; nothing is sent."""
-    session = botocore.session.get_session()
     config = Config(s3={"addressing_style": style} if style else None)
-    client = session.create_client("s3", region_name=region, endpoint_url=endpoint_url, use_ssl=use_ssl,
+    client = SESSION.create_client("s3", region_name=region, endpoint_url=endpoint_url, use_ssl=use_ssl,
                                    config=config, aws_access_key_id="AKID", aws_secret_access_key="SECRET")
     got = {}
 

@@ -7,6 +7,7 @@ the last path segment (the object key):
   always-*  503 SlowDown every time
   bad-*     400 InvalidArgument every time
   hang-*    answers nothing for 30 seconds
+  error200-* 200 with an <Error> body (InternalError) twice, then a CompleteMultipartUploadResult
   other     200
 
 Every answer carries the number of requests seen for its path: in the ETag of a 200
@@ -50,7 +51,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status, code = 503, "SlowDown"
         elif name.startswith("bad-"):
             status, code = 400, "InvalidArgument"
-        body = b"" if code is None or self.command == "HEAD" else ERROR.format(code=code, n=n).encode()
+        if name.startswith("error200-"):
+            code = "InternalError" if n <= 2 else None
+        if code is None and name.startswith("error200-"):
+            body = f'<CompleteMultipartUploadResult><ETag>"attempt-{n}"</ETag></CompleteMultipartUploadResult>'.encode()
+        elif code is None or self.command == "HEAD":
+            body = b""
+        else:
+            body = ERROR.format(code=code, n=n).encode()
         self.send_response(status)
         if code is None:
             self.send_header("ETag", f'"attempt-{n}"')
