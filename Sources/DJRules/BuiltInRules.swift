@@ -12,5 +12,15 @@ public enum BuiltInRules {
         InstalledAppImportRule(), DuplicateStaticPathRule(),
         ReleaseStrategyBrokenRule(), ReleaseIdFallbackRule(), ReleaseIdUnsafeRule(),
         LiteralCredentialRule(),
+        WhiteNoiseMiddlewareOrderRule(), WhiteNoiseStorageWithoutMiddlewareRule(), WhiteNoiseNothingToServeRule(),
+        WhiteNoiseWithRemoteStorageRule(), WhiteNoiseObjectStorageURLRule(), WhiteNoiseRootPrefixRule(),
+        WhiteNoiseRemovedPathRule(), WhiteNoiseGzipExcludeRule(), WhiteNoiseDottedExtensionRule(),
+        WhiteNoiseAutorefreshRule(), WhiteNoiseUseFindersRule(), WhiteNoiseManifestNotStrictRule(),
+        WhiteNoiseManifestSettingIneffectiveRule(), RunserverNostaticOrderRule(), WhiteNoiseCORSRule(),
+        WhiteNoiseLongMaxAgeRule(),
+        CollectfastStrategyMissingRule(), CollectfastAppOrderRule(), CollectfastStrategyMismatchRule(),
+        CollectfastSettingTypeRule(), CollectfastCacheNotPersistentRule(), CollectfastCacheMaxEntriesRule(),
+        CollectfastThreadsWithLocMemRule(), CollectfastGzipRule(), CollectfastManifestRule(), CollectfastArchivedRule(),
+        CollectfastBothInstalledRule(), CollectfastaSettingsRule(),
     ]
 }

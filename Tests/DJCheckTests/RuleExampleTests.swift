@@ -80,6 +80,8 @@ struct RuleExampleCase: CustomTestStringConvertible, Sendable {
         let codes = Set(BuiltInRules.all.map(\.description.code))
         var expected = ["EVAL001", "EVAL002", "EVAL003", "EVAL004", "REL001", "REL002", "REL003", "SEC001"]
         expected += (1...25).map { String(format: "DJS%03d", $0) }
+        expected += (1...16).map { String(format: "WN%03d", $0) }
+        expected += (1...12).map { String(format: "CF%03d", $0) }
         for code in expected { #expect(codes.contains(code), "\(code) is not implemented") }
     }
 }
