@@ -174,7 +174,9 @@ public struct WhiteNoiseNothingToServeRule: Rule {
               !(snapshot["STATIC_ROOT"]?.isTruthy ?? false),
               !snapshot.whiteNoiseFlagDefaultingToDebug("WHITENOISE_USE_FINDERS"),
               !(snapshot["WHITENOISE_ROOT"]?.isTruthy ?? false) else { return [] }
-        var hints = ["WHITENOISE_USE_FINDERS is off (it defaults to DEBUG), so only STATIC_ROOT would be served"]
+        let finders = snapshot.isExplicit("WHITENOISE_USE_FINDERS") ? "WHITENOISE_USE_FINDERS is off"
+            : "WHITENOISE_USE_FINDERS follows DEBUG, which is off"
+        var hints = [finders + ", so only STATIC_ROOT would be served"]
         if snapshot.storageOptions("staticfiles")?["location"]?.isTruthy ?? false {
             hints.append("STORAGES['staticfiles'] OPTIONS set a location, but WhiteNoise serves settings.STATIC_ROOT only")
         }
