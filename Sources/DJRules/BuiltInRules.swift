@@ -24,5 +24,15 @@ public enum BuiltInRules {
         GCSStaticSignedURLsRule(), GCSDefaultACLRule(), GCSLocationLeadingSlashRule(), GCSRemovedSettingRule(),
         AzureContainerMissingRule(), AzureStaticExpiringURLsRule(),
         RemoteStaticBaseURLRule(), RemoteStaticNetworkURLRule(), LibCloudOptionsRule(),
+        WhiteNoiseMiddlewareOrderRule(), WhiteNoiseStorageWithoutMiddlewareRule(), WhiteNoiseNothingToServeRule(),
+        WhiteNoiseWithRemoteStorageRule(), WhiteNoiseObjectStorageURLRule(), WhiteNoiseRootPrefixRule(),
+        WhiteNoiseRemovedPathRule(), WhiteNoiseGzipExcludeRule(), WhiteNoiseDottedExtensionRule(),
+        WhiteNoiseAutorefreshRule(), WhiteNoiseUseFindersRule(), WhiteNoiseManifestNotStrictRule(),
+        WhiteNoiseManifestSettingIneffectiveRule(), RunserverNostaticOrderRule(), WhiteNoiseCORSRule(),
+        WhiteNoiseLongMaxAgeRule(),
+        CollectfastStrategyMissingRule(), CollectfastAppOrderRule(), CollectfastStrategyMismatchRule(),
+        CollectfastSettingTypeRule(), CollectfastCacheNotPersistentRule(), CollectfastCacheMaxEntriesRule(),
+        CollectfastThreadsWithLocMemRule(), CollectfastGzipRule(), CollectfastManifestRule(), CollectfastArchivedRule(),
+        CollectfastBothInstalledRule(), CollectfastaSettingsRule(),
     ]
 }

@@ -20,10 +20,22 @@ public struct StaticfilesDirsEntry: Sendable {
 
 extension SettingsSnapshot {
     /// `django.contrib.staticfiles` (or its AppConfig) is in INSTALLED_APPS.
-    public var staticfilesInstalled: Bool {
-        (self["INSTALLED_APPS"]?.sequence ?? []).contains {
-            guard let app = $0.string else { return false }
-            return app == "django.contrib.staticfiles" || app.hasPrefix("django.contrib.staticfiles.")
+    public var staticfilesInstalled: Bool { installedAppIndex("django.contrib.staticfiles") != nil }
+
+    /// Positions of `app` and django.contrib.staticfiles when `app` comes after it: apps that
+    /// override staticfiles' management commands must precede it, since Django takes each command
+    /// from the first app that provides it.
+    public func listedAfterStaticfiles(_ app: String) -> (app: Int, staticfiles: Int)? {
+        guard let index = installedAppIndex(app), let staticfiles = installedAppIndex("django.contrib.staticfiles"),
+              index > staticfiles else { return nil }
+        return (index, staticfiles)
+    }
+
+    /// Position of `app` (its module, or an AppConfig path inside it) in INSTALLED_APPS.
+    public func installedAppIndex(_ app: String) -> Int? {
+        (self["INSTALLED_APPS"]?.sequence ?? []).firstIndex {
+            guard let entry = $0.string else { return false }
+            return entry == app || entry.hasPrefix(app + ".")
         }
     }
 
@@ -66,6 +78,26 @@ extension SettingsSnapshot {
         storageClassNames(alias).contains { Self.localStorageClasses.contains($0) }
     }
 
+    /// What kind of place the alias's backend stores files in, from its class and bases (a backend
+    /// that did not import is judged by its configured dotted path only).
+    public func storageFamily(_ alias: String) -> StorageFamily {
+        let names = storageClassNames(alias)
+        if names.isEmpty { return .unknown }
+        if storageIsLocal(alias) { return .filesystem }
+        func under(_ module: String) -> Bool { names.contains { $0.hasPrefix(module + ".") } }
+        if under("storages.backends.s3") || under("storages.backends.s3boto3") { return .s3 }
+        if under("storages.backends.gcloud") { return .googleCloud }
+        if under("storages.backends.azure_storage") { return .azure }
+        if names.contains(where: { name in Self.remoteStorageModules.contains { name.hasPrefix($0 + ".") } }) {
+            return .otherRemote
+        }
+        return .unknown
+    }
+
+    /// Packages whose storages keep files on another machine (django-storages' backends: S3, GCS,
+    /// Azure, SFTP, FTP, Dropbox, libcloud; django-s3-storage; django-minio-backend).
+    static let remoteStorageModules = ["storages.backends", "storages.base", "django_s3_storage", "django_minio_backend"]
+
     static let localStorageClasses: Set<String> = [
         "django.core.files.storage.filesystem.FileSystemStorage",
         "django.core.files.storage.FileSystemStorage",
@@ -74,6 +106,17 @@ extension SettingsSnapshot {
         "whitenoise.storage.CompressedStaticFilesStorage",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
+}
+
+/// Where a storage backend keeps its files (see `SettingsSnapshot.storageFamily`).
+public enum StorageFamily: Sendable, Equatable {
+    case filesystem, s3, googleCloud, azure
+    /// Another remote backend (SFTP, FTP, Dropbox, libcloud, other S3 packages).
+    case otherRemote
+    /// A project's own class that did not import, or nothing configured.
+    case unknown
+
+    public var isRemote: Bool { self != .filesystem && self != .unknown }
 }
 
 extension SettingValue {

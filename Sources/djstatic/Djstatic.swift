@@ -9,8 +9,14 @@ struct Djstatic: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "djstatic",
         abstract: "Check and collect Django static-file configuration.",
+        discussion: """
+            Exit status 0 on success; 1 when check finds an error-severity problem (or find a \
+            missing path); 2 when the settings cannot be evaluated or the command line is wrong. \
+            Each subcommand's manual page (djstatic help <subcommand>) gives its own.
+            """,
         version: version,
-        subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, FindCommand.self, RuleCommand.self, RulesCommand.self])
+        subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, FindCommand.self, RuleCommand.self, RulesCommand.self,
+                      ManualCommand.self])
 
     /// Exit statuses: 0 ok, 1 errors found, 2 evaluation failure or bad usage (ruff's convention).
     static func main() {

@@ -3,7 +3,8 @@ import DJRules
 
 struct RuleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rule", abstract: "Print a rule's documentation and examples.")
+        commandName: "rule", abstract: "Print a rule's documentation and examples.",
+        discussion: "Exit status 2 when no rule has that code or name.")
 
     @Argument(help: "Rule code or name, e.g. DJS006 or static-url-without-trailing-slash.")
     var code: String
@@ -39,7 +40,8 @@ struct RuleCommand: ParsableCommand {
 }
 
 struct RulesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List every rule.")
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List every rule.",
+                                                    discussion: "Exit status 0.")
 
     func run() {
         for rule in BuiltInRules.all.map(\.description) {

@@ -57,6 +57,17 @@ import Testing
         #expect(lines[2].hasPrefix("::notice "))
     }
 
+    /// GitHub's escaping: `%`, `\r`, `\n` in the message; additionally `:` and `,` in properties
+    /// (`%` first, so an escape is never escaped twice).
+    @Test func githubAnnotationsEscapeMessagesAndProperties() {
+        let diagnostic = Diagnostic(code: "WN009", name: "whitenoise-skip-extension-with-dot", severity: .warning,
+                                    message: "50% of it:\r\nnext, line", file: "/work/p/odd,dir/a:b%c.py",
+                                    line: 4, column: 2, setting: nil, hints: ["write 'jpg'"])
+        let line = reporter(.github).render([diagnostic])
+        #expect(line == "::warning file=odd%2Cdir/a%3Ab%25c.py,line=4,col=2,title=WN009 whitenoise-skip-extension-with-dot"
+                + "::50%25 of it:%0D%0Anext, line%0Awrite 'jpg'\n")
+    }
+
     /// SARIF output validates against the SARIF 2.1.0 JSON schema (with the real jsonschema package).
     @Test func sarifValidatesAgainstTheSchema() throws {
         let schema = TestProject.repository + "/../shared/data/sarif-schema-2.1.0.json"

@@ -85,6 +85,8 @@ struct RuleExampleCase: CustomTestStringConvertible, Sendable {
         expected += (1...25).map { String(format: "DJS%03d", $0) }
         expected += (1...33).map { String(format: "S3%03d", $0) } + (1...4).map { String(format: "GCS%03d", $0) }
         expected += (1...2).map { String(format: "AZ%03d", $0) } + (1...3).map { String(format: "RMT%03d", $0) }
+        expected += (1...16).map { String(format: "WN%03d", $0) }
+        expected += (1...12).map { String(format: "CF%03d", $0) }
         for code in expected { #expect(codes.contains(code), "\(code) is not implemented") }
     }
 }

@@ -97,9 +97,9 @@ public struct StoragesMutuallyExclusiveRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, context.djangoVersion >= DjangoVersion(4, 2),
               context.djangoVersion < DjangoVersion(5, 1), snapshot.isExplicit("STORAGES") else { return [] }
-        return ["DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE"].filter(snapshot.isExplicit).map {
-            Finding("\($0)/STORAGES are mutually exclusive. (Django \(context.djangoVersion) raises ImproperlyConfigured at start-up)",
-                    setting: $0)
+        return ["DEFAULT_FILE_STORAGE", "STATICFILES_STORAGE"].filter(snapshot.isExplicit).map { (name: String) in
+            Finding("\(name)/STORAGES are mutually exclusive. (Django \(context.djangoVersion) raises ImproperlyConfigured at start-up)",
+                    setting: name)
         }
     }
 }
