@@ -49,6 +49,14 @@
 #define DJS_DECLARE(name) static __typeof__(&name) p_##name;
 DJS_FUNCTIONS(DJS_DECLARE)
 
+// Optional: Py_SetPythonHome is deprecated since 3.11 (a Python that drops it falls back to
+// PYTHONHOME in the environment, see djs_py_initialize).
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+static __typeof__(&Py_SetPythonHome) p_Py_SetPythonHome;
+#pragma clang diagnostic pop
+static __typeof__(&Py_DecodeLocale) p_Py_DecodeLocale;
+
 struct djs_module {
     PyObject *module;
 };
@@ -72,11 +80,34 @@ int djs_py_load(const char *library_path, char *error, size_t error_len) {
         return -1;                                                                                 \
     }
     DJS_FUNCTIONS(DJS_RESOLVE)
+    p_Py_SetPythonHome = (__typeof__(p_Py_SetPythonHome))dlsym(handle, "Py_SetPythonHome");
+    p_Py_DecodeLocale = (__typeof__(p_Py_DecodeLocale))dlsym(handle, "Py_DecodeLocale");
     return 0;
 }
 
+static void initialize_with_environment(const char *home);
+
 int djs_py_initialize(const char *home, char *error, size_t error_len) {
     if (p_Py_IsInitialized()) return 0;
+    // The home goes to Python directly where it can: changing the process environment would race
+    // with other threads reading it (a crash in glibc) and leak into processes spawned meanwhile.
+    wchar_t *wide_home = (home && *home && p_Py_SetPythonHome && p_Py_DecodeLocale) ? p_Py_DecodeLocale(home, NULL) : NULL;
+    if (wide_home) {
+        p_Py_SetPythonHome(wide_home);  // Python keeps the pointer: never freed
+        p_Py_InitializeEx(0);
+    } else {
+        initialize_with_environment(home);
+    }
+    if (!p_Py_IsInitialized()) {
+        set_error(error, error_len, "%s", "Py_InitializeEx failed");
+        return -1;
+    }
+    p_PyEval_SaveThread();
+    return 0;
+}
+
+// The fallback: PYTHONHOME set around initialisation (while djstatic is single-threaded).
+static void initialize_with_environment(const char *home) {
     const char *previous = getenv("PYTHONHOME");
     char *saved = previous ? strdup(previous) : NULL;
     if (home && *home) setenv("PYTHONHOME", home, 1);
@@ -87,12 +118,6 @@ int djs_py_initialize(const char *home, char *error, size_t error_len) {
     } else {
         unsetenv("PYTHONHOME");
     }
-    if (!p_Py_IsInitialized()) {
-        set_error(error, error_len, "%s", "Py_InitializeEx failed");
-        return -1;
-    }
-    p_PyEval_SaveThread();
-    return 0;
 }
 
 // Formats and clears the pending exception as "Type: message" (malloc'd).

@@ -48,9 +48,7 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         let explicit = own["access_key"].flatMap { key in
             own["secret_key"].map { S3Credentials(accessKeyID: key, secretAccessKey: $0, sessionToken: own["security_token"]) }
         }
-        guard let credentials = try S3CredentialChain.resolve(explicit: explicit, profile: own["session_profile"]) else {
-            throw CollectError("NoCredentialsError", "Unable to locate credentials")
-        }
+        let credentials = try S3CredentialChain.resolve(explicit: explicit, profile: own["session_profile"])
         let client = try S3Client(configuration: try S3Store.configuration(target), credentials: credentials)
         return (S3Store(client: client), { try? await client.shutdown() })
     }

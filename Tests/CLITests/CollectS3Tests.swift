@@ -168,4 +168,49 @@ struct CollectS3Tests {
             }
         }
     }
+
+    /// A deploy whose upload of one object keeps failing (500s past the retries, from a proxy in
+    /// front of the server) exits 1 naming the object, and leaves the previous manifest live.
+    @Test func failedUploadKeepsThePreviousManifest() throws {
+        let server = try MotoServer()
+        defer { server.stop() }
+        let project = try Self.project()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let scenario = Self.scenarios[1]
+        #expect(try server.bucket(["create", "ours"]).status == 0)
+        try #require(try deploy("djstatic", project: project, server: server, bucket: "ours", scenario: scenario).status == 0)
+        let before = try server.dump("ours")
+        let manifest = try #require(before["static/staticfiles.json"] as? [String: Any])
+
+        // A changed stylesheet: new hashed names, a new manifest; its upload fails.
+        let css = project.appendingPathComponent("src/css/base.css")
+        try Data("html { color: #000; }\n".utf8).write(to: css)
+        let proxy = Process()
+        proxy.executableURL = Paths.python("dj52")
+        proxy.arguments = [Paths.repository.appendingPathComponent("Tests/Reference/s3_fault_proxy.py").path,
+                           String(server.port), "/ours/static/css/base."]
+        let portPipe = Pipe()
+        proxy.standardOutput = portPipe
+        try proxy.run()
+        defer { kill(proxy.processIdentifier, SIGKILL); proxy.waitUntilExit() }
+        let line = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        var environment = Paths.baseEnvironment()
+        environment.merge(scenario.environment) { $1 }
+        environment.merge(["S3_BUCKET": "ours", "S3_ENDPOINT_URL": "http://127.0.0.1:\(port)",
+                           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]) { $1 }
+        let failed = try runProcess(try Paths.djstatic(), ["collect", "s3site/settings.py", "--python-path",
+                                                           Paths.venv("dj52").path, "--noinput"],
+                                    environment: environment, currentDirectory: project)
+        #expect(failed.status == 1, "\(failed.summary)")
+        #expect(failed.stderr.contains("Upload of 'static/css/base."), "the failed object is named: \(failed.stderr)")
+        #expect(failed.stderr.contains("The manifest 'static/staticfiles.json' was not written"))
+        let after = try server.dump("ours")
+        #expect(sameJSON(after["static/staticfiles.json"] as Any, manifest), "the previous manifest must stay live")
+        // The retry once the fault is gone completes the deploy.
+        let retried = try deploy("djstatic", project: project, server: server, bucket: "ours", scenario: scenario)
+        #expect(retried.status == 0)
+        #expect(!sameJSON(try server.dump("ours")["static/staticfiles.json"] as Any, manifest))
+    }
 }

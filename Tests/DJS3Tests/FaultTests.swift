@@ -82,7 +82,7 @@ import Testing
             } catch let S3Error.transport(operation, _) {
                 #expect(operation == "HeadObject")
             }
-            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(ContinuousClock.now - start < .seconds(120), "no hang (generous: the test runner may be busy with other suites)")
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
                 #expect(operation == "PutObject")
                 #expect(error.description.hasPrefix("Could not connect when calling the PutObject operation: "))
             }
-            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(ContinuousClock.now - start < .seconds(120), "no hang (generous: the test runner may be busy with other suites)")
         }
     }
 }

@@ -122,18 +122,24 @@ def _storage():
                     StaticFilesStorage, FileSystemStorage)):
             raise Unsupported(f"manifest storage {dotted(type(manifest_storage))} of {dotted(cls)} is not a "
                               "local StaticFilesStorage")
-        out.update({
-            "manifest_name": storage.manifest_name,
-            "manifest_version": storage.manifest_version,
-            "manifest_strict": bool(storage.manifest_strict),
-            "keep_intermediate_files": bool(storage.keep_intermediate_files),
-            "max_post_process_passes": int(storage.max_post_process_passes),
-            "support_js_module_import_aggregation": bool(storage.support_js_module_import_aggregation),
-            "manifest_location": os.fspath(manifest_storage.location) if manifest_storage.location else None,
-            "manifest_file_permissions_mode": manifest_storage.file_permissions_mode,
-            "manifest_directory_permissions_mode": manifest_storage.directory_permissions_mode,
-        })
+        out.update(_manifest(storage, os.fspath(manifest_storage.location) if manifest_storage.location else None,
+                             manifest_storage.file_permissions_mode, manifest_storage.directory_permissions_mode))
     return out
+
+
+def _manifest(storage, location, file_mode, directory_mode):
+    """The manifest settings of a ManifestFilesMixin storage (location: a local manifest storage's)."""
+    return {
+        "manifest_name": storage.manifest_name,
+        "manifest_version": storage.manifest_version,
+        "manifest_strict": bool(storage.manifest_strict),
+        "keep_intermediate_files": bool(storage.keep_intermediate_files),
+        "max_post_process_passes": int(storage.max_post_process_passes),
+        "support_js_module_import_aggregation": bool(storage.support_js_module_import_aggregation),
+        "manifest_location": location,
+        "manifest_file_permissions_mode": file_mode,
+        "manifest_directory_permissions_mode": directory_mode,
+    }
 
 
 def _s3_classes():
@@ -252,17 +258,7 @@ def _s3_storage(storage, mro, S3Storage, S3ManifestStaticStorage):
                                       f"({other[key]!r}, not {config[key]!r})")
             out["s3"]["manifest_location"] = other["location"]
             out["s3"]["manifest_headers"] = other["headers"]
-        out.update({
-            "manifest_name": storage.manifest_name,
-            "manifest_version": storage.manifest_version,
-            "manifest_strict": bool(storage.manifest_strict),
-            "keep_intermediate_files": bool(storage.keep_intermediate_files),
-            "max_post_process_passes": int(storage.max_post_process_passes),
-            "support_js_module_import_aggregation": bool(storage.support_js_module_import_aggregation),
-            "manifest_location": None,
-            "manifest_file_permissions_mode": None,
-            "manifest_directory_permissions_mode": None,
-        })
+        out.update(_manifest(storage, None, None, None))
     return out
 
 
