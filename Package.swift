@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // The only code that touches the CPython C API (stable ABI, resolved with dlsym).
@@ -25,14 +26,17 @@ let package = Package(
         // Text, JSON, SARIF and GitHub reporters.
         .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
-        .target(name: "DJCollect", dependencies: ["DJSettings", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DJCollect", dependencies: [
+            "DJSettings", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
         // Project discovery, configuration, evaluation + rules + suppressions.
         .target(name: "DJCheck", dependencies: [
             "DJPython", "DJRules", "DJSettings",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJRules",
+            "DJCheck", "DJCollect", "DJOutput", "DJPython", "DJRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),

@@ -197,7 +197,18 @@ public struct Evaluator: Sendable {
                 location: storage["location"] as? String, baseURL: storage["base_url"] as? String,
                 filePermissions: storage["file_permissions_mode"] as? Int,
                 directoryPermissions: storage["directory_permissions_mode"] as? Int,
-                allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest)))
+                allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest,
+                compression: (storage["compression"] as? [String: Any]).map(decodeCompression))))
+    }
+
+    static func decodeCompression(_ object: [String: Any]) -> CollectDescription.Compression {
+        CollectDescription.Compression(
+            skipPattern: object["skip_pattern"] as? String ?? "^$", skipIgnoreCase: object["skip_ignore_case"] as? Bool ?? false,
+            gzip: object["gzip"] as? Bool ?? true, brotli: object["brotli"] as? Bool ?? false,
+            brotliVersion: object["brotli_version"] as? String,
+            keepOnlyHashedFiles: object["keep_only_hashed_files"] as? Bool ?? false,
+            missingFilePattern: object["missing_file_pattern"] as? String,
+            missingFileMessage: object["missing_file_message"] as? String)
     }
 
     static func decodeBackend(_ object: [String: Any]?) -> BackendConfiguration? {

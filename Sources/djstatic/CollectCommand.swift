@@ -2,6 +2,7 @@ import ArgumentParser
 import DJCheck
 import DJCollect
 import DJOutput
+import DJPython
 import DJSettings
 import Foundation
 import Glibc
@@ -144,8 +145,11 @@ struct CollectCommand: ParsableCommand {
                         _ pythonVersion: String, _ console: CollectConsole) -> Result<CollectSummary, CollectError> {
         Result { () throws(CollectError) in
             var collector = try Collector(description: description, options: options, version: version, console: console)
-            let processor = description.storage?.manifest != nil
+            let manifest = description.storage?.manifest != nil
                 ? try ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion) : nil
+            let processor: (any PostProcessor)? = description.storage?.compression != nil
+                ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: BrotliFollowUp.compress)
+                : manifest
             return try collector.handle(postProcessor: processor)
         }
     }

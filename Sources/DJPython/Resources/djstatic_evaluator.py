@@ -662,3 +662,14 @@ def evaluate(request_json):
         os.environ.update(environment)
         sys.path[:] = path
         sys.argv = argv
+
+
+# --------------------------------------------------------------------------------------------
+# Follow-up call of `djstatic collect`, after `evaluate` described a WhiteNoise storage
+
+
+def brotli_compress(request_json):
+    """Brotli-compresses each ``[source, destination]`` of the JSON list as WhiteNoise would:
+    [compressed size, ...]."""
+    import djstatic_whitenoise
+    return json.dumps(djstatic_whitenoise.brotli_compress(json.loads(request_json)))
