@@ -122,7 +122,9 @@ struct CollectCommand: ParsableCommand {
                 printOutput(summary.line(for: version) + "\n")
             }
         case .failure(let error):
-            printError("\(error.type): \(error.message)")
+            // A traceback ends the message with "\n" even when it has one; CommandError's writer does not.
+            let tracebackEnd = error.type != "CommandError" && error.message.hasSuffix("\n") ? "\n" : ""
+            printError("\(error.type): \(error.message)" + tracebackEnd)
             if json {
                 printOutput(CollectReport.json(summary: nil, django: version, manifest: nil, error: error) + "\n")
             }

@@ -7,7 +7,6 @@ the very compressor whitenoise's ``post_process`` would create (the project's ow
 module), in ``brotli_compress``. A subclass may change data but not the methods below.
 """
 
-import os
 
 # WhiteNoise's own methods that define what post-processing writes; a subclass overriding one is
 # refused (djstatic_collect checks Django's methods against the WhiteNoise class).
@@ -81,5 +80,5 @@ def brotli_compress(jobs):
 
     if _COMPRESSOR is None:
         raise RuntimeError("no WhiteNoise storage was described in this process")
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as executor:
+    with ThreadPoolExecutor() as executor:
         return list(executor.map(one, jobs))
