@@ -28,7 +28,10 @@ let package = Package(
         // Text, JSON, SARIF and GitHub reporters.
         .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect", "DJUpload"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
-        .target(name: "DJCollect", dependencies: ["DJSettings", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DJCollect", dependencies: [
+            "DJSettings", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
         // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
         .target(name: "DJS3", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
@@ -48,7 +51,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJRules", "DJUpload",
+            "DJCheck", "DJCollect", "DJOutput", "DJPython", "DJRules", "DJUpload",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),

@@ -208,7 +208,7 @@ public struct Collector {
                 console.err("Post-processing '\(original)' failed!")
                 console.err("")
                 // 6.1 re-raises yielded exceptions as CommandError (notes included in the message).
-                throw version >= DjangoVersion(6, 1) ? CollectError("CommandError", error.message) : error
+                throw version >= DjangoVersion(6, 1) ? CollectError("CommandError", ([error.message] + error.notes).joined(separator: "\n")) : error
             case .processed(let original, let hashed):
                 log("Post-processed '\(original)' as '\(hashed)'")
                 postProcessed.append(original)

@@ -8,6 +8,8 @@ public struct CollectError: Error, Sendable, CustomStringConvertible {
     /// Python exception class name, e.g. "SuspiciousFileOperation", "CommandError".
     public var type: String
     public var message: String
+    /// Python's `__notes__` (Django 6.1 adds one to a post-processing error).
+    public var notes: [String] = []
     public init(_ type: String, _ message: String) {
         self.type = type
         self.message = message

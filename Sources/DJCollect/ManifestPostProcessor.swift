@@ -32,6 +32,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     let flavor: PyURL.Flavor
     /// `storage.hashed_files`: the manifest's paths, in insertion order.
     public private(set) var hashedFiles = OrderedMap()
+    /// Records every name `hashed_name` returns (WhiteNoise's `_new_files`), when set.
+    public var hashedNameLog: NameLog?
 
     public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
         let storage = try description.requireStorage()
@@ -365,8 +367,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             hashedURL = try self.url(PyURL.unquote(targetName), hashed: hashed)
         } catch let error where error.type == "ValueError" && version >= DjangoVersion(6, 1) {
             var noted = error
-            noted.message += "\n" + PyRepr.str(name) + " contains this reference " + PyRepr.str(UTF8Encoding.string(matched))
-                + " on line " + Self.lineAt(content, match.range.lowerBound)
+            noted.notes.append(PyRepr.str(name) + " contains this reference " + PyRepr.str(UTF8Encoding.string(matched))
+                + " on line " + Self.lineAt(content, match.range.lowerBound))
             throw noted
         }
         var transformed = (urlPath.components(separatedBy: "/").dropLast() + hashedURL.components(separatedBy: "/").suffix(1))
@@ -435,6 +437,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             do {
                 bytes = try target.read(clean)
             } catch {
+                hashedNameLog?.insert(name.replacingOccurrences(of: "\\", with: "/"))
                 return name  // a directory
             }
         }
@@ -445,7 +448,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         if name.contains("?#") && parsed.query.isEmpty { path += "?" }
         var unsplit = parsed
         unsplit.path = path
-        return PyURL.urlunsplit(unsplit, flavor: flavor)
+        let hashed = PyURL.urlunsplit(unsplit, flavor: flavor)
+        hashedNameLog?.insert(hashed.replacingOccurrences(of: "\\", with: "/"))
+        return hashed
     }
 
     /// `_stored_name(name, hashed_files)`.

@@ -198,7 +198,8 @@ public struct Evaluator: Sendable {
                 filePermissions: storage["file_permissions_mode"] as? Int,
                 directoryPermissions: storage["directory_permissions_mode"] as? Int,
                 allowOverwrite: storage["allow_overwrite"] as? Bool ?? false, manifest: manifest,
-                s3: (storage["s3"] as? [String: Any]).map(decodeS3))))
+                s3: (storage["s3"] as? [String: Any]).map(decodeS3),
+                compression: (storage["compression"] as? [String: Any]).map(decodeCompression))))
     }
 
     static func decodeS3(_ s3: [String: Any]) -> CollectDescription.S3Target {
@@ -213,6 +214,16 @@ public struct Evaluator: Sendable {
             maxConcurrency: s3["max_concurrency"] as? Int ?? 10,
             customDomain: s3["custom_domain"] as? String, urlProtocol: s3["url_protocol"] as? String,
             manifestLocation: s3["manifest_location"] as? String, manifestHeaders: s3["manifest_headers"] as? [[String]])
+    }
+
+    static func decodeCompression(_ object: [String: Any]) -> CollectDescription.Compression {
+        CollectDescription.Compression(
+            skipPattern: object["skip_pattern"] as? String ?? "^$", skipIgnoreCase: object["skip_ignore_case"] as? Bool ?? false,
+            gzip: object["gzip"] as? Bool ?? true, brotli: object["brotli"] as? Bool ?? false,
+            brotliVersion: object["brotli_version"] as? String,
+            keepOnlyHashedFiles: object["keep_only_hashed_files"] as? Bool ?? false,
+            missingFilePattern: object["missing_file_pattern"] as? String,
+            missingFileMessage: object["missing_file_message"] as? String)
     }
 
     static func decodeBackend(_ object: [String: Any]?) -> BackendConfiguration? {

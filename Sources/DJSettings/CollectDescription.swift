@@ -109,6 +109,33 @@ public struct CollectDescription: Sendable, Hashable {
         }
     }
 
+    /// WhiteNoise's compressing storages: what their `post_process` adds.
+    public struct Compression: Sendable, Hashable {
+        /// `Compressor.extension_re`: names it matches (re.search) are not compressed.
+        public var skipPattern: String
+        public var skipIgnoreCase: Bool
+        public var gzip: Bool
+        /// Whether the project's `brotli` module is importable (whitenoise then writes `.br` first).
+        public var brotli: Bool
+        public var brotliVersion: String?
+        /// Manifest variant: WHITENOISE_KEEP_ONLY_HASHED_FILES.
+        public var keepOnlyHashedFiles: Bool
+        /// Manifest variant: `make_helpful_exception`'s regex and message template.
+        public var missingFilePattern: String?
+        public var missingFileMessage: String?
+        public init(skipPattern: String, skipIgnoreCase: Bool, gzip: Bool, brotli: Bool, brotliVersion: String?,
+                    keepOnlyHashedFiles: Bool, missingFilePattern: String?, missingFileMessage: String?) {
+            self.skipPattern = skipPattern
+            self.skipIgnoreCase = skipIgnoreCase
+            self.gzip = gzip
+            self.brotli = brotli
+            self.brotliVersion = brotliVersion
+            self.keepOnlyHashedFiles = keepOnlyHashedFiles
+            self.missingFilePattern = missingFilePattern
+            self.missingFileMessage = missingFileMessage
+        }
+    }
+
     public struct Storage: Sendable, Hashable {
         public var className: String
         public var classNames: [String]
@@ -122,9 +149,13 @@ public struct CollectDescription: Sendable, Hashable {
         public var manifest: Manifest?
         /// Set for an S3 storage: collect stages locally, then uploads.
         public var s3: S3Target?
+        /// Set for WhiteNoise's CompressedStaticFilesStorage / CompressedManifestStaticFilesStorage.
+        public var compression: Compression?
         public init(className: String, classNames: [String], location: String?, baseURL: String?, filePermissions: Int?,
-                    directoryPermissions: Int?, allowOverwrite: Bool, manifest: Manifest?, s3: S3Target? = nil) {
+                    directoryPermissions: Int?, allowOverwrite: Bool, manifest: Manifest?, s3: S3Target? = nil,
+                    compression: Compression? = nil) {
             self.s3 = s3
+            self.compression = compression
             self.className = className
             self.classNames = classNames
             self.location = location

@@ -2,6 +2,7 @@ import ArgumentParser
 import DJCheck
 import DJCollect
 import DJOutput
+import DJPython
 import DJSettings
 import DJUpload
 import Foundation
@@ -133,7 +134,9 @@ struct CollectCommand: ParsableCommand {
                 printOutput(summary.line(for: version) + "\n")
             }
         case .failure(let error):
-            printError("\(error.type): \(error.message)")
+            // A traceback ends the message with "\n" even when it has one; CommandError's writer does not.
+            let tracebackEnd = error.type != "CommandError" && error.message.hasSuffix("\n") ? "\n" : ""
+            printError("\(error.type): \(error.message)" + tracebackEnd)
             if json {
                 printOutput(CollectReport.json(summary: nil, django: version, manifest: nil, error: error) + "\n")
             }
@@ -197,8 +200,11 @@ struct CollectCommand: ParsableCommand {
                         _ pythonVersion: String, _ console: CollectConsole) -> Result<CollectSummary, CollectError> {
         Result { () throws(CollectError) in
             var collector = try Collector(description: description, options: options, version: version, console: console)
-            let processor = description.storage?.manifest != nil
+            let manifest = description.storage?.manifest != nil
                 ? try ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion) : nil
+            let processor: (any PostProcessor)? = description.storage?.compression != nil
+                ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: BrotliFollowUp.compress)
+                : manifest
             return try collector.handle(postProcessor: processor)
         }
     }

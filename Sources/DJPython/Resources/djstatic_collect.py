@@ -103,10 +103,12 @@ def _storage():
     if not isinstance(storage, base):
         raise Unsupported(f"staticfiles storage {dotted(cls)} is not a StaticFilesStorage or "
                           "ManifestStaticFilesStorage; djstatic cannot reproduce its behaviour")
-    changed = _overridden(storage, base, STORAGE_METHODS)
+    import djstatic_whitenoise
+    whitenoise = djstatic_whitenoise.storage_class(storage)  # WhiteNoise's compressing storages
+    changed = _overridden(storage, whitenoise or base, STORAGE_METHODS + (djstatic_whitenoise.METHODS if whitenoise else ()))
     if changed:
         raise Unsupported(f"staticfiles storage {dotted(cls)} overrides {', '.join(changed)} of "
-                          f"{dotted(base)}; djstatic only reproduces Django's implementation")
+                          f"{dotted(whitenoise or base)}; djstatic only reproduces its implementation")
     out = {
         "class": dotted(cls), "mro": mro, "kind": "manifest" if manifest else "static",
         "location": os.fspath(storage.location) if storage.location else None,
@@ -114,6 +116,7 @@ def _storage():
         "file_permissions_mode": storage.file_permissions_mode,
         "directory_permissions_mode": storage.directory_permissions_mode,
         "allow_overwrite": bool(getattr(storage, "_allow_overwrite", False)),
+        "compression": djstatic_whitenoise.describe(storage, Unsupported) if whitenoise else None,
     }
     if manifest:
         manifest_storage = storage.manifest_storage

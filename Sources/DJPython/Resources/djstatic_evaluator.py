@@ -678,3 +678,13 @@ def guess_types(request_json):
     """``mimetypes.guess_type`` of each key in the JSON list: [[type, encoding], ...]."""
     import djstatic_collect
     return json.dumps(djstatic_collect.guess_types(json.loads(request_json)))
+
+
+# Follow-up call of `djstatic collect`, after `evaluate` described a WhiteNoise storage
+
+
+def brotli_compress(request_json):
+    """Brotli-compresses each ``[source, destination]`` of the JSON list as WhiteNoise would:
+    [compressed size, ...]."""
+    import djstatic_whitenoise
+    return json.dumps(djstatic_whitenoise.brotli_compress(json.loads(request_json)))
