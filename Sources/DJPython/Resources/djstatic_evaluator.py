@@ -609,6 +609,17 @@ def _evaluate(request, response, finder, provenance):
     response["literal_credentials"] = values.literal_credentials(sorted(provenance.files))
 
 
+def _restore_environment(saved):
+    """Puts back the environment as it was, touching only the variables that changed: each change
+    is a putenv/unsetenv on the process environment, which other threads of the host may be
+    reading (clearing and refilling it all would leave it half-empty for a while)."""
+    for name in [name for name in os.environ if name not in saved]:
+        del os.environ[name]
+    for name, value in saved.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
 def evaluate(request_json):
     request = json.loads(request_json)
     # os.environ was copied at initialisation, while djstatic had PYTHONHOME set for it; give
@@ -658,8 +669,7 @@ def evaluate(request_json):
         _purge(finder, {request["settings_module"]})
         environment, path, argv, cwd = saved
         os.chdir(cwd)
-        os.environ.clear()
-        os.environ.update(environment)
+        _restore_environment(environment)
         sys.path[:] = path
         sys.argv = argv
 
