@@ -128,15 +128,18 @@ public struct Checker: Sendable {
 
     /// Evaluates a target (no rules).
     public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false,
-                         finders: Bool = false) throws(CheckError)
+                         finders: Bool = false, migration: EvaluationRequest.MigrationMode? = nil,
+                         sourceOverrides: [String: String] = [:]) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
         let (installation, extraPaths, notes) = try installation(for: target, configuration: configuration)
         let file = target.file ?? target.workingDirectory + "/" + target.module.replacingOccurrences(of: ".", with: "/") + ".py"
-        let request = EvaluationRequest(
+        var request = EvaluationRequest(
             settingsModule: target.module, settingsFile: file, projectRoots: target.roots,
             extraPaths: extraPaths, environment: try environment(configuration: configuration),
             strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect,
             finders: finders)
+        request.migration = migration
+        request.sourceOverrides = sourceOverrides
         var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
                                   captureOutput: options.captureOutput)
         evaluator.onHardTimeout = options.onHardTimeout

@@ -18,6 +18,15 @@ public struct EvaluationRequest: Sendable, Codable {
     public var collect: Bool
     /// Also run `django.setup()` and describe the finders only.
     public var finders: Bool
+    /// `djstatic migrate`: plan the rewrite of the legacy storage settings, or (verify) only
+    /// describe the storages to compare.
+    public var migration: MigrationMode?
+    /// Source text evaluated instead of a project file's contents (path -> text).
+    public var sourceOverrides: [String: String] = [:]
+
+    public enum MigrationMode: String, Sendable, Codable {
+        case plan, verify
+    }
 
     public init(settingsModule: String, settingsFile: String?, projectRoots: [String],
                 extraPaths: [String] = [], environment: [String: String] = [:],
@@ -71,6 +80,8 @@ public struct Evaluator: Sendable {
             "argv": request.argv,
             "collect": request.collect,
             "finders": request.finders,
+            "migration": request.migration?.rawValue as Any? ?? NSNull(),
+            "source_overrides": request.sourceOverrides,
             "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),
         ]
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
@@ -149,6 +160,9 @@ public struct Evaluator: Sendable {
             projectFiles: object["project_files"] as? [String] ?? [])
         if let collect = object["collect"] as? [String: Any] {
             snapshot.collect = decodeCollect(collect)
+        }
+        if let migration = object["migration"] as? [String: Any] {
+            snapshot.migration = decodeMigration(migration)
         }
         return EvaluationOutcome(result: .success(snapshot), output: output, pythonVersion: python,
                                  installedDjango: django)
@@ -253,6 +267,40 @@ public struct Evaluator: Sendable {
                                                     location: ($0["location"] as? [String: Any]).flatMap(location))
             },
             uploadArguments: object["upload_arguments"] as? [String] ?? [])
+    }
+
+    static func decodeMigration(_ object: [String: Any]) -> MigrationPlan {
+        let message = object["message"] as? String ?? ""
+        let file = object["file"] as? String ?? ""
+        let status: MigrationPlan.Status
+        switch object["status"] as? String {
+        case "nothing": status = .nothing(message)
+        case "refused": status = .refused(message, (object["line"] as? Int).map { SourceLocation(file: file, line: $0, column: 1) })
+        case "planned": status = .planned
+        default: status = .verification
+        }
+        func moves(_ key: String) -> [MigrationPlan.Move] {
+            (object[key] as? [[String: Any]] ?? []).map {
+                MigrationPlan.Move(setting: $0["setting"] as? String ?? "", alias: $0["alias"] as? String ?? "",
+                                   option: $0["option"] as? String, line: $0["line"] as? Int ?? 1)
+            }
+        }
+        return MigrationPlan(
+            status: status, file: file,
+            edits: (object["edits"] as? [[String: Any]] ?? []).map {
+                MigrationPlan.Edit(start: $0["start"] as? Int ?? 1, end: $0["end"] as? Int ?? 0, text: $0["text"] as? String ?? "")
+            },
+            legacy: moves("legacy"), moved: moves("moved"),
+            kept: (object["kept"] as? [[String: Any]] ?? []).map {
+                MigrationPlan.Kept(setting: $0["setting"] as? String ?? "", alias: $0["alias"] as? String ?? "",
+                                   option: $0["option"] as? String ?? "", reason: $0["reason"] as? String ?? "")
+            },
+            displayLines: Dictionary(uniqueKeysWithValues: (object["display"] as? [String: String] ?? [:]).compactMap { key, text in
+                Int(key).map { ($0, text) }
+            }),
+            ignoredByInstalledDjango: object["ignored_by_installed"] as? Bool ?? false,
+            fingerprint: object["fingerprint"].map(decodeValue),
+            legacyPresent: object["legacy_present"] as? [String] ?? [])
     }
 
     static func location(_ object: [String: Any]) -> SourceLocation? {

@@ -96,6 +96,8 @@ public struct SettingsSnapshot: Sendable {
     public var projectFiles: [String]
     /// For `collect`: collectstatic's finders and storage, or why they cannot be used.
     public var collect: Result<CollectDescription, CollectFailure>?
+    /// For `migrate`: the rewrite of the legacy storage settings (or the proof evaluation's answer).
+    public var migration: MigrationPlan?
 
     public init(settingsModule: String, settingsFile: String, pythonVersion: String = "",
                 installedDjango: String? = nil, djangoLoadError: (type: String, message: String)? = nil,

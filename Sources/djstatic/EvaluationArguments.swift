@@ -83,11 +83,11 @@ extension EvaluationArguments {
     /// Evaluates a target for inspect/collect/find: a failure is reported as its EVAL diagnostic
     /// (with the traceback when `verbose`) and ends the command with exit status 2.
     func snapshot(of target: SettingsTarget, options: EvaluationOptions, collect: Bool = false, finders: Bool = false,
-                  verbose: Bool = false) throws -> SettingsSnapshot {
+                  migration: EvaluationRequest.MigrationMode? = nil, verbose: Bool = false) throws -> SettingsSnapshot {
         let outcome: EvaluationOutcome
         do {
             outcome = try Checker(options: options).evaluate(target, configuration: Configuration.load(for: target),
-                                                             collect: collect, finders: finders).0
+                                                             collect: collect, finders: finders, migration: migration).0
         } catch {
             printError("djstatic: error: \(error)")
             throw Exit(status: 2)

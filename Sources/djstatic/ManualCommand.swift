@@ -100,6 +100,10 @@ enum Manual {
             ("djstatic collect mysite/settings.py --noinput", "Collect into STATIC_ROOT without the confirmation prompt."),
             ("djstatic collect mysite/settings.py --dry-run -v 2", "Show what would be copied, file by file."),
         ],
+        "migrate": [
+            ("djstatic migrate mysite/settings.py --diff", "Show the rewrite as a unified diff; write nothing."),
+            ("djstatic migrate mysite/settings.py --python-path .venv", "Rewrite the file, proven with the project's own Django."),
+        ],
         "find": [
             ("djstatic find mysite/settings.py css/site.css", "Every file that provides css/site.css."),
             ("djstatic find mysite/settings.py admin/css/base.css --first", "Only the one collectstatic would copy."),

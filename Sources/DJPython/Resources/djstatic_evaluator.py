@@ -189,6 +189,12 @@ class Provenance:
 
 class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
     provenance = None
+    overrides = {}  # path -> source text evaluated instead of the file (djstatic migrate's proof)
+
+    def get_data(self, path):
+        if path in self.overrides:
+            return self.overrides[path].encode("utf-8")
+        return super().get_data(path)
 
     def get_code(self, fullname):  # never reads or writes __pycache__ in the user's project
         return self.source_to_code(self.get_data(self.path), self.path, fullname=fullname)
@@ -217,9 +223,10 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
 
 
 class _ProjectFinder:  # a meta path finder (duck-typed: importlib.abc costs ~10 ms to import)
-    def __init__(self, roots, provenance):
+    def __init__(self, roots, provenance, overrides=None):
         self.roots = [os.path.join(os.path.abspath(r), "") for r in roots]
         self.provenance = provenance
+        self.overrides = overrides or {}
 
     def is_project_file(self, path):
         if not path or not os.path.isabs(path):  # "<frozen os>", "<string>", relative names
@@ -233,6 +240,7 @@ class _ProjectFinder:  # a meta path finder (duck-typed: importlib.abc costs ~10
             return spec
         loader = _InstrumentingLoader(fullname, origin)
         loader.provenance = self.provenance
+        loader.overrides = self.overrides
         spec.loader = loader
         return spec
 
@@ -601,12 +609,30 @@ def _evaluate(request, response, finder, provenance):
                                              _import_with_apps, finder.is_project_file)
     if request.get("collect") or request.get("finders"):
         response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")))
+    if request.get("migration"):
+        response["migration"] = _migration(request["migration"], module, settings, table, response, finder)
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
     response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
     response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2]}
                            for name, loc in table.items() if name.isupper()}
     response["project_files"] = sorted(provenance.files)
     response["literal_credentials"] = values.literal_credentials(sorted(provenance.files))
+
+
+def _migration(mode, module, settings, table, response, finder):
+    """djstatic migrate: the plan (mode "plan") and, for both evaluations, the storages to compare."""
+    import djstatic_collect
+    import djstatic_migrate as migrate
+    django_version = response["django_version"]
+    out = {"status": "verify"}
+    if mode == "plan":
+        out = migrate.plan(module, settings, table, django_version, _import_with_apps, finder.is_project_file,
+                           lambda with_legacy: _imports(with_legacy, django_version)[0]["storage_classes"])
+    if out["status"] in ("planned", "verify"):
+        out["fingerprint"] = migrate.fingerprint(module, settings, djstatic_collect._no_remote_manifest_read,
+                                                 exception_message)
+        out["legacy_present"] = migrate.legacy_names(module)
+    return out
 
 
 def _restore_environment(saved):
@@ -631,7 +657,7 @@ def evaluate(request_json):
     saved = (dict(os.environ), list(sys.path), list(getattr(sys, "argv", [])), os.getcwd())
     provenance = Provenance()
     roots = request["project_roots"]
-    finder = _ProjectFinder(roots, provenance)
+    finder = _ProjectFinder(roots, provenance, request.get("source_overrides"))
     settings_file = request.get("settings_file") or ""
     recorder = envshim.Recorder(finder.is_project_file, strict=request.get("strict_env", False))
     response = {"python_version": ".".join(str(p) for p in sys.version_info[:3])}

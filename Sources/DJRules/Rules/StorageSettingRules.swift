@@ -18,7 +18,8 @@ struct LegacyStorageSetting {
         return [Finding(
             "\(setting) is ignored since Django 5.1 (target \(context.djangoVersion)): " + consequence,
             setting: setting,
-            hints: ["move it into STORAGES = {\"\(alias)\": {\"BACKEND\": \(legacy.pythonRepr)}, ...}"])]
+            hints: ["move it into STORAGES = {\"\(alias)\": {\"BACKEND\": \(legacy.pythonRepr)}, ...}; "
+                    + "`djstatic migrate` rewrites the settings file so, proven equivalent"])]
     }
 }
 
