@@ -43,6 +43,7 @@ struct MigrateCommand: ParsableCommand {
         switch plan.status {
         case .nothing(let message):
             printError("\(reporter.displayPath(snapshot.settingsFile)): \(message)")
+            for kept in plan.kept { printError("  \(kept.setting) stays a setting: \(kept.reason)") }
             return
         case .refused(let reason, let location):
             let place = location.map { "\(reporter.displayPath($0.file)):\($0.line):\($0.column)" }
@@ -91,8 +92,8 @@ struct MigrateCommand: ParsableCommand {
             if !edit.text.isEmpty { line = edit.start + shift }
             shift += edit.text.filter { $0 == "\n" }.count - (edit.end - edit.start + 1)
         }
-        var lines = ["\(path): \(plan.legacy.map(\.setting).joined(separator: ", ")) -> STORAGES (line \(line))"
-                     + (written ? "" : " [not written: --diff]")]
+        let what = plan.legacy.isEmpty ? "global django-storages settings" : plan.legacy.map(\.setting).joined(separator: ", ")
+        var lines = ["\(path): \(what) -> STORAGES (line \(line))" + (written ? "" : " [not written: --diff]")]
         for move in plan.moved {
             lines.append("  \(move.setting) -> STORAGES[\"\(move.alias)\"][\"OPTIONS\"][\"\(move.option ?? "")\"]")
         }

@@ -230,6 +230,60 @@ struct MigrateTests {
         #expect(try project.text() == "from .base import *  # noqa\nSTATIC_ROOT = \"/srv/static\"\n")
     }
 
+    @Test("a project on STORAGES already: global settings move into the entry's OPTIONS, in its layout",
+          arguments: [
+              ("""
+               AWS_STORAGE_BUCKET_NAME = "shop-assets"
+               # Objects under static/
+               AWS_LOCATION = "static"
+               STORAGES = {
+                   "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                   "staticfiles": {
+                       "BACKEND": "storages.backends.s3.S3Storage"  # no trailing comma
+                   },
+               }
+               AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"
+               """, """
+               STORAGES = {
+                   "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                   "staticfiles": {
+                       "BACKEND": "storages.backends.s3.S3Storage",  # no trailing comma
+                       "OPTIONS": {
+                           "bucket_name": "shop-assets",
+                           # Objects under static/
+                           "location": "static",
+                       },
+                   },
+               }
+               AWS_S3_CUSTOM_DOMAIN = "cdn.example.com"
+               """, "AWS_S3_CUSTOM_DOMAIN stays a setting: set after STORAGES (line 8)"),
+              ("""
+               AWS_STORAGE_BUCKET_NAME = "shop-assets"  # the CDN's origin
+               STORAGES = {
+                   "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                   "staticfiles": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "static"}},
+               }
+               """, """
+               STORAGES = {
+                   "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                   # the CDN's origin
+                   "staticfiles": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "static", "bucket_name": "shop-assets"}},
+               }
+               """, "AWS_STORAGE_BUCKET_NAME -> STORAGES[\"staticfiles\"][\"OPTIONS\"][\"bucket_name\"]"),
+          ])
+    func existingStorages(_ body: String, _ expected: String, _ reported: String) throws {
+        let project = try Project(files: ["webapp/settings.py": Self.header + body + "\n"])
+        let before = try project.djangoStorages("dj52")
+        let result = try project.migrate("dj52")
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stderr.contains(reported), "\(result.summary)")
+        let text = try project.text()
+        #expect(text.hasPrefix(Self.header) && text.hasSuffix(expected + "\n"), "\(text)")
+        #expect(sameJSON(before, try project.djangoStorages("dj52")), "Django 5.2's storages differ")
+        let again = try project.migrate("dj52")
+        #expect(again.status == 0 && again.stderr.contains("nothing to migrate"), "\(again.summary)")
+    }
+
     @Test("an exception in the settings is reported at its line with exit status 2")
     func brokenSettings() throws {
         let project = try Project(files: ["webapp/settings.py": Self.header + "STATICFILES_STORAGE = undefined_name\n"])

@@ -1,11 +1,12 @@
 """`djstatic migrate`: the legacy storage settings rewritten as STORAGES, and the proof material.
 
 ``plan`` finds the STATICFILES_STORAGE / DEFAULT_FILE_STORAGE assignments and the django-storages
-settings (AWS_*, GS_*, AZURE_*, ...) that only one of those storages reads, and returns line edits
-of the settings file that replace them with one STORAGES dict: the legacy values become BACKEND
-entries, the settings become OPTIONS, each keeping its own expression text and comments. It
-refuses, with the reason, what it cannot rewrite faithfully (an assignment inside a block, read
-elsewhere in the file, split across files, ...).
+settings (AWS_*, GS_*, AZURE_*, ...) that only one storage reads, and returns line edits of the
+settings file that replace them with one STORAGES dict: the legacy values become BACKEND entries,
+the settings become OPTIONS, each keeping its own expression text and comments. A project already
+on STORAGES (a dict literal) gets its global settings moved into the entries' OPTIONS. It refuses,
+with the reason, what it cannot rewrite faithfully (an assignment inside a block, read elsewhere in
+the file, split across files, ...).
 
 ``fingerprint`` is what both evaluations are compared on: each storage as Django 4.2/5.0 creates
 it from the settings (the legacy settings still honoured), its class and every attribute of the
@@ -200,15 +201,15 @@ def _storages_text(backend_statements, options):
     return "".join(out)
 
 
-def _edits(index, removed, replacement):
-    """Line edits: each removed statement (with its comments) goes; the last one's place takes the
-    STORAGES text. A blank line left doubled by a removal goes too."""
+def _removals(index, removed, replacement=None):
+    """Line edits: each removed statement (with its comments) goes; with a replacement, the last
+    one's place takes it. A blank line left doubled by a removal goes too."""
     lines = index.lines
     edits = []
-    last = max(removed, key=lambda s: s.start)
+    last = max(removed, key=lambda s: s.start) if removed else None
     for statement in sorted(removed, key=lambda s: s.start):
         start, end = statement.comments_from, statement.end
-        text = replacement if statement is last else ""
+        text = replacement if replacement and statement is last else ""
         if text and end < len(lines) and lines[end].strip():
             text += "\n"  # a blank line between the dict and the code after it
         before_blank = start == 1 or not lines[start - 2].strip()
@@ -216,6 +217,96 @@ def _edits(index, removed, replacement):
             end += 1
         edits.append({"start": start, "end": end, "text": text})
     return edits
+
+
+class _ExistingStorages:
+    """A STORAGES dict literal already in the file: moved settings are inserted into its entries'
+    OPTIONS (created when missing), in the entry's own layout."""
+
+    def __init__(self, index, line):
+        self.index, self.problem, self.entries = index, None, {}
+        try:
+            self.statement = index.statement("STORAGES", line)
+        except Refusal as refusal:
+            self.statement, self.problem = None, f"STORAGES cannot be edited: {refusal}"
+            return
+        value = self.statement.node.value
+        if not isinstance(value, ast.Dict):
+            self.problem = "STORAGES is not a dict literal"
+            return
+        for key, entry in zip(value.keys, value.values):
+            if isinstance(key, ast.Constant) and isinstance(entry, ast.Dict):
+                self.entries[key.value] = entry
+
+    def _target(self, alias):
+        """(dict node to insert into, whether it is the OPTIONS dict) or a reason."""
+        entry = self.entries.get(alias)
+        if entry is None:
+            return f"STORAGES[{alias!r}] is not a dict literal"
+        for key, value in zip(entry.keys, entry.values):
+            if isinstance(key, ast.Constant) and key.value == "OPTIONS":
+                return (value, True) if isinstance(value, ast.Dict) else f"STORAGES[{alias!r}]['OPTIONS'] is not a dict literal"
+        return entry, False
+
+    def refuses(self, alias, statement):
+        if self.problem:
+            return self.problem
+        target = self._target(alias)
+        if isinstance(target, str):
+            return target
+        if statement.start > self.statement.start:
+            return f"set after STORAGES (line {self.statement.start})"
+        return None
+
+    def edits(self, options):
+        lines = [line.encode("utf-8") for line in self.index.lines]
+        inserts, before = {}, {}  # line -> [(byte column, text)], line -> [whole lines put above it]
+        for alias, items in options.items():
+            node, is_options = self._target(alias)
+            line, column = node.end_lineno, node.end_col_offset - 1  # the closing brace
+            prefix = lines[line - 1][:column]
+            if node.lineno != node.end_lineno and not prefix.strip():
+                self._multiline(node, is_options, items, lines, inserts, before)
+                continue
+            comments = [c for _, s in items for c in s.comments + ([s.trailing] if s.trailing else [])]
+            indent = re.match(rb"\s*", lines[line - 1]).group(0).decode()
+            before.setdefault(line, []).extend(f"{indent}{c}" for c in comments)
+            inline = ", ".join(f'"{option}": {s.value_text}' for option, s in items)
+            text = inline if is_options else '"OPTIONS": {' + inline + "}"
+            separator = "" if not node.keys or prefix.rstrip().endswith((b",", b"{")) else ", "
+            inserts.setdefault(line, []).append((column, separator + text))
+        edits = []
+        for line in sorted(set(inserts) | set(before)):
+            raw = lines[line - 1]
+            for column, text in sorted(inserts.get(line, []), reverse=True):
+                raw = raw[:column] + text.encode() + raw[column:]
+            text = "".join(f"{above}\n" for above in before.get(line, [])) + raw.decode("utf-8") + "\n"
+            edits.append({"start": line, "end": line, "text": text})
+        return edits
+
+    def _multiline(self, node, is_options, items, lines, inserts, before):
+        closing = node.end_lineno
+        brace_indent = re.match(rb"\s*", lines[closing - 1]).group(0).decode()
+        indent = brace_indent + INDENT
+        if node.keys:
+            first = node.keys[0]
+            leading = lines[first.lineno - 1][:first.col_offset]
+            if first.lineno != node.lineno and not leading.strip():
+                indent = leading.decode()
+            last = node.values[-1]
+            tail = [lines[last.end_lineno - 1][last.end_col_offset:]] + lines[last.end_lineno:closing - 1]
+            if not any(b"," in part.split(b"#")[0] for part in tail):
+                inserts.setdefault(last.end_lineno, []).append((last.end_col_offset, ","))
+        out = []
+        if is_options:
+            for option, statement in items:
+                out += _item(option, statement, indent)
+        else:
+            out.append(f'{indent}"OPTIONS": {{\n')
+            for option, statement in items:
+                out += _item(option, statement, indent + INDENT)
+            out.append(f"{indent}}},\n")
+        before.setdefault(closing, []).extend(line.rstrip("\n") for line in "".join(out).splitlines())
 
 
 def _option_uses(module, settings, table, import_class, is_project_file, imports):
@@ -226,8 +317,6 @@ def _option_uses(module, settings, table, import_class, is_project_file, imports
     described = backends.describe(with_legacy, classes, table, import_class, is_project_file)
     uses = {}
     for alias, configuration in described.items():
-        if alias not in dict((a, n) for a, n, _ in LEGACY):
-            continue
         for option, info in configuration["options"].items():
             if info["origin"] == "setting" and info["source"]:
                 uses.setdefault(info["source"], []).append((alias, option))
@@ -236,28 +325,34 @@ def _option_uses(module, settings, table, import_class, is_project_file, imports
 
 def plan(module, settings, table, django_version, import_class, is_project_file, imports):
     present = legacy_names(module)
-    if not present:
+    version = tuple(int(p) for p in re.findall(r"\d+", django_version or "0")[:2])
+    legacy, existing = {}, None
+    if present:
+        if version < (4, 2):
+            return {"status": "refused", "message": "STORAGES needs Django 4.2 or later; the project has "
+                                                    f"Django {django_version or '(not installed)'}"}
+        if "STORAGES" in table:
+            file, line, _ = table["STORAGES"]
+            return {"status": "refused", "file": file, "line": line,
+                    "message": f"STORAGES is set as well as {' and '.join(present)}: merge them by hand "
+                               "(Django 4.2 refuses the combination, 5.1+ ignores the legacy settings)"}
+        files = sorted({table[name][0] for name in present if name in table})
+        if len(files) != 1 or not is_project_file(files[0]):
+            where = ", ".join(f"{name} in {table[name][0]}" for name in present if name in table) or "outside the project"
+            return {"status": "refused", "message": f"the legacy settings must be set in one project file ({where})"}
+        path = files[0]
+        index = _SourceIndex(path)
+        try:
+            legacy = {alias: index.statement(name, table[name][1]) for alias, name, _ in LEGACY if name in present}
+        except Refusal as refusal:
+            return {"status": "refused", "file": path, "line": refusal.line, "message": f"{refusal}; rewrite it by hand"}
+    elif "STORAGES" in table and is_project_file(table["STORAGES"][0]):
+        path = table["STORAGES"][0]
+        index = _SourceIndex(path)
+        existing = _ExistingStorages(index, table["STORAGES"][1])
+    else:
         return {"status": "nothing", "message": "neither STATICFILES_STORAGE nor DEFAULT_FILE_STORAGE is set: "
                                                 "nothing to migrate"}
-    version = tuple(int(p) for p in re.findall(r"\d+", django_version or "0")[:2])
-    if version < (4, 2):
-        return {"status": "refused", "message": "STORAGES needs Django 4.2 or later; the project has "
-                                                f"Django {django_version or '(not installed)'}"}
-    if "STORAGES" in table:
-        file, line, _ = table["STORAGES"]
-        return {"status": "refused", "file": file, "line": line,
-                "message": f"STORAGES is set as well as {' and '.join(present)}: merge them by hand "
-                           "(Django 4.2 refuses the combination, 5.1+ ignores the legacy settings)"}
-    files = sorted({table[name][0] for name in present if name in table})
-    if len(files) != 1 or not is_project_file(files[0]):
-        where = ", ".join(f"{name} in {table[name][0]}" for name in present if name in table) or "outside the project"
-        return {"status": "refused", "message": f"the legacy settings must be set in one project file ({where})"}
-    path = files[0]
-    index = _SourceIndex(path)
-    try:
-        legacy = {alias: index.statement(name, table[name][1]) for alias, name, _ in LEGACY if name in present}
-    except Refusal as refusal:
-        return {"status": "refused", "file": path, "line": refusal.line, "message": f"{refusal}; rewrite it by hand"}
 
     uses = _option_uses(module, settings, table, import_class, is_project_file, imports)
     from django.conf import global_settings
@@ -267,7 +362,7 @@ def plan(module, settings, table, django_version, import_class, is_project_file,
         alias, option = where[0]
         reason = None
         if len(where) > 1:
-            reason = "read by both storages"
+            reason = "read by " + " and ".join(sorted({f"STORAGES[{a!r}]" for a, _ in where}))
         elif option in backends.CREDENTIAL_OPTIONS:
             reason = "a credential"
         elif hasattr(global_settings, setting):
@@ -277,20 +372,28 @@ def plan(module, settings, table, django_version, import_class, is_project_file,
         if reason is None:
             try:
                 statement = index.statement(setting, table[setting][1])
-                options.setdefault(alias, []).append((option, statement))
-                moved.append({"setting": setting, "alias": alias, "option": option, "line": statement.start})
-                continue
+                reason = existing.refuses(alias, statement) if existing else None
+                if reason is None:
+                    options.setdefault(alias, []).append((option, statement))
+                    moved.append({"setting": setting, "alias": alias, "option": option, "line": statement.start})
+                    continue
             except Refusal as refusal:
                 reason = str(refusal)
         kept.append({"setting": setting, "alias": alias, "option": option, "reason": reason})
 
     removed = list(legacy.values()) + [s for items in options.values() for _, s in items]
-    edits = _edits(index, removed, _storages_text(legacy, options))
+    if existing is not None:
+        if not moved:
+            return {"status": "nothing", "file": path, "kept": kept,
+                    "message": "STORAGES is used already and no django-storages setting can move into it: nothing to migrate"}
+        edits = _removals(index, removed) + existing.edits(options)
+    else:
+        edits = _removals(index, removed, _storages_text(legacy, options))
     return {
-        "status": "planned", "file": path, "edits": edits,
+        "status": "planned", "file": path, "edits": sorted(edits, key=lambda e: e["start"]),
         "legacy": [{"setting": s.name, "alias": a, "line": s.start} for a, s in legacy.items()],
         "moved": moved, "kept": kept, "display": _redacted_lines(index, path),
-        "ignored_by_installed": version >= (5, 1),
+        "ignored_by_installed": bool(legacy) and version >= (5, 1),
     }
 
 
