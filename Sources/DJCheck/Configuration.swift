@@ -1,4 +1,5 @@
 import DJRules
+import DJSettings
 import Foundation
 import TOMLKit
 
@@ -58,6 +59,11 @@ public struct Configuration: Sendable {
         config.select = strings("select")
         config.ignore = strings("ignore")
         config.djangoVersion = table["django-version"]?.string ?? table["django-version"]?.double.map { String($0) }
+        if let version = config.djangoVersion, case .failure(let error) = DjangoVersion.target(version) {
+            config.warnings.append("\(file): django-version in [tool.djstatic] ignored: "
+                                   + error.description.replacingOccurrences(of: "--django-version ", with: ""))
+            config.djangoVersion = nil
+        }
         config.python = table["python"]?.string
         config.pythonPath = strings("python-path")
         config.timeout = table["timeout"]?.double ?? table["timeout"]?.int.map(Double.init)

@@ -29,6 +29,23 @@ public struct DjangoVersion: Sendable, Hashable, Comparable, CustomStringConvert
     public var description: String { "\(major).\(minor)" }
     /// The version assumed when Django is not importable and none is configured.
     public static let fallback = DjangoVersion(5, 2)
+    /// The versions `--django-version` may target (the version-aware rules know their semantics).
+    public static let targets = [(4, 2), (5, 0), (5, 1), (5, 2), (6, 0), (6, 1)].map { DjangoVersion($0, $1) }
+
+    /// `text` as a target version, or why it is not one.
+    public static func target(_ text: String) -> Result<DjangoVersion, TargetError> {
+        guard let version = DjangoVersion(text), targets.contains(version) else {
+            return .failure(TargetError(text: text))
+        }
+        return .success(version)
+    }
+
+    public struct TargetError: Error, Sendable, CustomStringConvertible {
+        public var text: String
+        public var description: String {
+            "--django-version must be one of \(DjangoVersion.targets.map(\.description).joined(separator: ", ")), got '\(text)'"
+        }
+    }
 }
 
 /// A release id resolved for a storage configured with `release_id` / `release_id_strategy`.

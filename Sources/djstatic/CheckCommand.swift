@@ -45,8 +45,8 @@ struct CheckCommand: ParsableCommand {
         guard OutputFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be one of text, json, sarif, github")
         }
-        if let djangoVersion, DjangoVersion(djangoVersion) == nil {
-            throw ValidationError("--django-version expects X.Y, got '\(djangoVersion)'")
+        if let djangoVersion, case .failure(let error) = DjangoVersion.target(djangoVersion) {
+            throw ValidationError(error.description)
         }
         for selector in select + ignore where RuleCatalog.codes(matching: selector).isEmpty {
             throw ValidationError("unknown rule '\(selector)' (djstatic rules lists them)")

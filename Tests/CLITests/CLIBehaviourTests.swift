@@ -156,6 +156,32 @@ import Testing
         #expect(migrating.stdout.contains("DJS001"), "a 4.2 project checked for 5.2 learns what breaks on upgrade")
     }
 
+    /// Every target version is accepted and drives the version-aware rules (a legacy setting is an
+    /// error from 5.1 on); anything else is refused before evaluation, from the command line or
+    /// ignored with a warning from pyproject.toml.
+    @Test func djangoVersionTargets() throws {
+        let directory = try project(["s.py": Self.clean + """
+
+            STATICFILES_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            """])
+        for (version, breaks) in [("4.2", false), ("5.0", false), ("5.1", true), ("5.2", true), ("6.0", true), ("6.1", true)] {
+            let result = try djstatic(["check", "s.py", "--format", "json", "--django-version", version], in: directory, venv: "dj42")
+            let codes = try (jsonObject(result.stdout, what: version)["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(codes.contains("DJS001") == breaks, "--django-version \(version): \(result.summary)")
+        }
+        for wrong in ["4.1", "7.0", "5", "latest"] {
+            let result = try djstatic(["check", "s.py", "--django-version", wrong], in: directory, venv: "dj42")
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--django-version must be one of 4.2, 5.0, 5.1, 5.2, 6.0, 6.1, got '\(wrong)'"),
+                    "\(result.summary)")
+        }
+        try "[tool.djstatic]\ndjango-version = \"3.2\"\n".write(to: directory.appendingPathComponent("pyproject.toml"),
+                                                                   atomically: true, encoding: .utf8)
+        let configured = try djstatic(["check", "s.py"], in: directory, venv: "dj42")
+        #expect(configured.stderr.contains("django-version in [tool.djstatic] ignored: must be one of 4.2"), "\(configured.summary)")
+        #expect(!configured.stdout.contains("DJS001"), "the installed 4.2 drives the rules instead")
+    }
+
     @Test func mismatchedPythonIsExplained() throws {
         let directory = try project(["s.py": Self.clean])
         let result = try djstatic(["check", "s.py", "--python", "/usr/bin/python3.11"], in: directory, venv: "dj61")
