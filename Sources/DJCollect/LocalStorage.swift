@@ -141,6 +141,16 @@ public struct LocalStorage: Sendable {
         return lstat(try path(name), &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
+    /// The stored name is a regular file (not a link) with exactly these bytes and, when
+    /// FILE_UPLOAD_PERMISSIONS is set, that mode: what `_save` of these bytes would leave.
+    public func holds(_ name: String, _ bytes: [UInt8]) -> Bool {
+        guard let full = try? path(name) else { return false }
+        var info = stat()
+        guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        if let filePermissions, Int(info.st_mode & 0o7777) != filePermissions { return false }
+        return (try? LocalStorage.readFile(full)) == bytes
+    }
+
     /// `delete`: rmdir for directories, remove otherwise; a vanished file is ignored.
     public func delete(_ name: String) throws(CollectError) {
         if name.isEmpty { throw CollectError("ValueError", "The name must be given to delete().") }

@@ -152,6 +152,24 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         enum Outcome { case processed, unchanged, failed(CollectError) }
     }
 
+    /// What rewriting an adjustable file looked up in `hashed_files` (key -> the value then, nil
+    /// when absent: the name was hashed from the stored file, which post-processing never
+    /// changes). When every lookup gives the same answer in a later pass, the rewrite is the same
+    /// text with the same hashed name, already saved: the pass only reports it.
+    final class Lookups {
+        var entries: [(key: String, value: String?)] = []
+        var failed = false
+
+        func stillValid(in hashed: OrderedMap) -> Bool {
+            !failed && entries.allSatisfy { hashed[$0.key] == $0.value }
+        }
+    }
+
+    struct Memo {
+        var lookups: Lookups
+        var hashedName: String
+    }
+
     public mutating func postProcess(_ files: [FoundFile], dryRun: Bool,
                                      yield: (PostProcessResult) throws(CollectError) -> Void) throws(CollectError) {
         hashedFiles = OrderedMap()  // ManifestFilesMixin: self.hashed_files = {}
@@ -162,8 +180,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         var results = OrderedResults()
         let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
         var reached = Set<[UInt8]>()
+        var memos: [String: Memo] = [:]
         do {
-            try pass(files, adjustableNames, &hashed, copies: copies, reached: &reached) { result throws(CollectError) in
+            try pass(files, adjustableNames, &hashed, copies: copies, reached: &reached, memos: &memos) { result throws(CollectError) in
                 if case .failed = result.outcome {
                     try yield(Self.yielded(result))
                 } else if !adjustableNames.contains(Array(result.name.utf8)) {
@@ -180,7 +199,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         for _ in 0..<manifest.maxPostProcessPasses {
             unresolved = []
             var ignored = Set<[UInt8]>()
-            try pass(adjustable, adjustableNames, &hashed, copies: nil, reached: &ignored) { result throws(CollectError) in
+            try pass(adjustable, adjustableNames, &hashed, copies: nil, reached: &ignored, memos: &memos) { result throws(CollectError) in
                 results.set(result)
                 if result.substitutions { unresolved.append(result.name) }
             }
@@ -207,7 +226,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// `_post_process`: deepest paths first (stable), each hashed from its source and, when
     /// adjustable, rewritten and re-hashed.
     private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
-                      copies: StaticCopies?, reached: inout Set<[UInt8]>,
+                      copies: StaticCopies?, reached: inout Set<[UInt8]>, memos: inout [String: Memo],
                       _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
         // len(name.split(os.sep)), deepest first, ties in `paths` order (a stable sort).
         let depths = files.map { $0.prefixedPath.utf8.reduce(1) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
@@ -223,8 +242,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                                     substitutions: true))
                 continue
             }
-            let original = try file.source.read(file.sourcePath)
             let key = name.replacingOccurrences(of: "\\", with: "/")
+            if let memo = memos[name], hashed[key] == memo.hashedName, memo.lookups.stillValid(in: hashed) {
+                try emit(PassResult(name: name, hashed: memo.hashedName, outcome: .processed, substitutions: false))
+                continue
+            }
+            let original = try file.source.read(file.sourcePath)
             var hashedName: String
             if let cached = hashed[key] { hashedName = cached } else { hashedName = try self.hashedName(name, content: original) }
             let existed = try target.exists(hashedName)
@@ -232,33 +255,41 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             var substitutions = true
             if adjustable.contains(Array(name.utf8)) {
                 let oldHashedName = hashedName
-                guard let text = String(validating: original, as: UTF8.self) else {
+                guard var content = UTF8Encoding.scalars(original) else {
                     let error = Self.decodeError(original)
                     if version < DjangoVersion(5, 0) { throw error }  // 4.2 raises instead of yielding
                     try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
                     throw CollectError("UnboundLocalError", "cannot access local variable 'content' where it is not associated with a value")
                 }
-                var content = Array(text.unicodeScalars)
+                let lookups = Lookups()
                 for group in groups where PyFnmatch.fnmatchcase(file.sourcePath, group.glob) {
                     if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
                         continue
                     }
                     for pattern in group.patterns {
                         do {
-                            content = try rewrite(content, name: name, pattern: pattern, hashed: hashed)
+                            content = try rewrite(content, name: name, pattern: pattern, hashed: hashed, lookups: lookups)
                         } catch let error where error.type == "ValueError" {
+                            lookups.failed = true
                             try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
                         }
                     }
                 }
-                if existed { try target.delete(hashedName) }
+                // Django deletes the old hashed file if it existed, saves the intermediate file
+                // under its name (keep_intermediate_files), then deletes and saves the new one.
+                // The same end state, without rewriting a file that already holds these bytes
+                // (later passes, and re-runs, mostly produce exactly the files already there).
                 let bytes = UTF8Encoding.bytes(content)
-                if manifest.keepIntermediateFiles { try target.save(hashedName, bytes: bytes) }
                 hashedName = try self.hashedName(name, content: bytes)
-                if try target.exists(hashedName) { try target.delete(hashedName) }
-                try target.save(hashedName, bytes: bytes)
+                if manifest.keepIntermediateFiles {
+                    try replace(oldHashedName, with: bytes)
+                } else if existed && hashedName != oldHashedName {
+                    try target.delete(oldHashedName)
+                }
+                if hashedName != oldHashedName || !manifest.keepIntermediateFiles { try replace(hashedName, with: bytes) }
                 hashedName = hashedName.replacingOccurrences(of: "\\", with: "/")
                 if oldHashedName == hashedName { substitutions = false }
+                memos[name] = Memo(lookups: lookups, hashedName: hashedName)
                 processed = true
             }
             if !processed && !existed {
@@ -270,6 +301,16 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             try emit(PassResult(name: name, hashed: hashedName, outcome: processed ? .processed : .unchanged,
                                 substitutions: substitutions))
         }
+    }
+
+    /// `delete` + `_save` of `name`, unless the file already holds exactly `bytes` (with the
+    /// configured permissions): then there is nothing to change.
+    private func replace(_ name: String, with bytes: [UInt8]) throws(CollectError) {
+        if try target.exists(name) {
+            if target.holds(name, bytes) { return }
+            try target.delete(name)
+        }
+        try target.save(name, bytes: bytes)
     }
 
     /// The first pass over files that are not rewritten (images, fonts, …), done up front on all
@@ -332,12 +373,13 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `pattern.sub(converter, content)`.
-    private func rewrite(_ content: [Unicode.Scalar], name: String, pattern: Pattern, hashed: OrderedMap)
-        throws(CollectError) -> [Unicode.Scalar] {
+    private func rewrite(_ content: [Unicode.Scalar], name: String, pattern: Pattern, hashed: OrderedMap,
+                         lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
         let blocks = pattern.ignored.map { $0.matches(content).map(\.range) } ?? []
         do {
             return try pattern.regex.sub(content) { match in
-                try convert(match, in: content, name: name, template: pattern.template, blocks: blocks, hashed: hashed)
+                try convert(match, in: content, name: name, template: pattern.template, blocks: blocks, hashed: hashed,
+                            lookups: lookups)
             }
         } catch let error as CollectError {
             throw error
@@ -348,7 +390,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
 
     /// `url_converter(name, hashed_files, template, ignored_blocks)` for one match.
     private func convert(_ match: PyMatch, in content: [Unicode.Scalar], name: String, template: String,
-                         blocks: [Range<Int>], hashed: OrderedMap) throws(CollectError) -> [Unicode.Scalar] {
+                         blocks: [Range<Int>], hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
         let matchedRange = match.range("matched") ?? match.range
         let matched = Array(content[matchedRange])
         if blocks.contains(where: { $0.lowerBound < match.range.lowerBound && match.range.lowerBound < $0.upperBound }) {
@@ -364,7 +406,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             : PyPath.join(PyPath.dirname(name), urlPath)
         let hashedURL: String
         do {
-            hashedURL = try self.url(PyURL.unquote(targetName), hashed: hashed)
+            hashedURL = try self.url(PyURL.unquote(targetName), hashed: hashed, lookups: lookups)
         } catch let error where error.type == "ValueError" && version >= DjangoVersion(6, 1) {
             var noted = error
             noted.notes.append(PyRepr.str(name) + " contains this reference " + PyRepr.str(UTF8Encoding.string(matched))
@@ -454,17 +496,19 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `_stored_name(name, hashed_files)`.
-    func storedName(_ name: String, hashed: OrderedMap) throws(CollectError) -> String {
+    func storedName(_ name: String, hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> String {
         let normalised = PyPath.normpath(name)
         let key = normalised.replacingOccurrences(of: "\\", with: "/")
-        if let cached = hashed[key] { return cached }
+        let cached = hashed[key]
+        lookups.entries.append((key, cached))
+        if let cached { return cached }
         return try hashedName(normalised).replacingOccurrences(of: "\\", with: "/")
     }
 
     /// `_url(self._stored_name, name, force=True, hashed_files=...)`.
-    func url(_ name: String, hashed: OrderedMap) throws(CollectError) -> String {
+    func url(_ name: String, hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> String {
         let (clean, fragment) = try urldefrag(name)
-        let hashedName = try urlsplit(clean).path.hasSuffix("/") ? name : try storedName(clean, hashed: hashed)
+        let hashedName = try urlsplit(clean).path.hasSuffix("/") ? name : try storedName(clean, hashed: hashed, lookups: lookups)
         var final = try storageURL(hashedName)
         let queryFragment = name.contains("?#")
         if !fragment.isEmpty || queryFragment {
@@ -592,6 +636,23 @@ enum UTF8Encoding {
             }
         }
         return out
+    }
+
+    /// Strict UTF-8 decoding (nil where Python's `bytes.decode()` raises), ASCII without a
+    /// String in between.
+    static func scalars(_ bytes: [UInt8]) -> [Unicode.Scalar]? {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.map { Unicode.Scalar($0) } }
+        var out = [Unicode.Scalar]()
+        out.reserveCapacity(bytes.count)
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        while true {  // one pass; rejects overlongs, surrogates and > U+10FFFF, as Python does
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): out.append(Unicode.UTF8.decode(encoded))
+            case .emptyInput: return out
+            case .error: return nil
+            }
+        }
     }
 
     static func string<S: Collection>(_ scalars: S) -> String where S.Element == Unicode.Scalar {

@@ -219,3 +219,30 @@ struct PythonSemanticsTests {
         #expect(PyString.sorted(["\u{E9}", "e\u{301}", "f"]).map { $0.unicodeScalars.count } == [2, 1, 1])
     }
 }
+
+/// The one-pass decoder the manifest post-processor reads CSS/JS with must accept and reject
+/// exactly what strict UTF-8 decoding does (Swift's validating String, like Python's
+/// `bytes.decode()`, rejects overlongs, surrogates and code points above U+10FFFF).
+@Suite struct UTF8DecodingTests {
+    @Test func agreesWithValidatingDecoding() {
+        var generator = SystemRandomNumberGenerator()
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0,
+                                    0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x90, 0x8F]
+        var compared = 0, invalid = 0
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            let bytes = (0..<length).map { _ in
+                Bool.random(using: &generator) ? interesting.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+            }
+            let expected = String(validating: bytes, as: UTF8.self).map { Array($0.unicodeScalars) }
+            #expect(UTF8Encoding.scalars(bytes) == expected, "\(bytes)")
+            if expected == nil { invalid += 1 }
+            compared += 1
+        }
+        for text in ["", "plain ascii url(a.png)", "é ü ß", "日本語", "😀 \u{10FFFF}"] {
+            #expect(UTF8Encoding.scalars(Array(text.utf8)) == Array(text.unicodeScalars))
+            #expect(UTF8Encoding.bytes(Array(text.unicodeScalars)) == Array(text.utf8))
+        }
+        #expect(compared == 20_000 && invalid > 1_000, "compared \(compared), invalid \(invalid)")
+    }
+}
