@@ -1,8 +1,9 @@
 import Foundation
 
-/// What `djstatic collect` asks the project's interpreter after `evaluate` described an S3
-/// staticfiles storage: its credentials and the MIME types django-storages would send. Both run in
-/// the interpreter that evaluated the settings (it must be loaded already).
+/// What `djstatic collect` asks the project's interpreter after `evaluate` described the
+/// staticfiles storage: for S3, its credentials and the MIME types django-storages would send; for
+/// WhiteNoise, Brotli compression by the project's own `brotli` module. All run in the interpreter
+/// that evaluated the settings (it must be loaded already).
 public enum CollectFollowUp {
     public enum Failure: Error, CustomStringConvertible {
         case notEvaluated
@@ -29,6 +30,19 @@ public enum CollectFollowUp {
         let rows = try call("guess_types", argument: argument) as? [[Any]] ?? []
         guard rows.count == names.count else { throw .helper("guess_types answered \(rows.count) rows for \(names.count) names") }
         return rows.map { ($0.first as? String, $0.count > 1 ? $0[1] as? String : nil) }
+    }
+
+    /// Writes the Brotli output of each job's `source` into its `destination`, as WhiteNoise's
+    /// compressor would; returns the compressed sizes.
+    public static func brotliCompress(_ jobs: [(source: String, destination: String)]) throws(Failure) -> [Int] {
+        guard let data = try? JSONSerialization.data(withJSONObject: jobs.map { [$0.source, $0.destination] }) else {
+            throw .helper("brotli_compress: paths that are not valid JSON strings")
+        }
+        guard let sizes = try call("brotli_compress", argument: String(decoding: data, as: UTF8.self)) as? [Int],
+              sizes.count == jobs.count else {
+            throw .helper("unreadable answer from brotli_compress")
+        }
+        return sizes
     }
 
     private static func call(_ function: String, argument: String) throws(Failure) -> Any {

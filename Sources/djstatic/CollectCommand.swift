@@ -203,7 +203,7 @@ struct CollectCommand: ParsableCommand {
             let manifest = description.storage?.manifest != nil
                 ? try ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion) : nil
             let processor: (any PostProcessor)? = description.storage?.compression != nil
-                ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: BrotliFollowUp.compress)
+                ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: CollectFollowUp.brotliCompress)
                 : manifest
             return try collector.handle(postProcessor: processor)
         }

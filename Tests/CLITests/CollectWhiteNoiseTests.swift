@@ -6,11 +6,7 @@ import Testing
 /// same project into two roots; exit status, stdout (sorted at -v 2, where whitenoise's thread pool
 /// yields in completion order), normalised stderr and the trees (bytes and modes) must match.
 struct WhiteNoiseScenario: CustomTestStringConvertible, Sendable {
-    struct Run: Sendable {
-        var arguments: [String]
-        var environment: [String: String] = [:]
-        var djangoStatus: Int32 = 0
-    }
+    typealias Run = CollectVariantScenario.Run
 
     var name: String
     var venv: String
