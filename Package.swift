@@ -29,11 +29,14 @@ let package = Package(
         .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect", "DJUpload"]),
         // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
         .target(name: "DJCollect", dependencies: [
-            "DJSettings", .product(name: "Crypto", package: "swift-crypto"),
+            "DJSettings", "DJPercentEncoding", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
-        ]),
+        ], exclude: ["PythonSemantics/README.md"]),
+        // Python's urllib.parse.quote / unquote_plus, shared by DJS3 and DJCollect.
+        .target(name: "DJPercentEncoding"),
         // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
         .target(name: "DJS3", dependencies: [
+            "DJPercentEncoding",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -57,7 +60,7 @@ let package = Package(
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
         .testTarget(name: "DJCheckTests", dependencies: ["DJCheck", "DJRules", "DJOutput", "DJPython"]),
         .testTarget(name: "CLITests", dependencies: ["DJRules"]),
-        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "DJPercentEncoding", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
         .testTarget(name: "DJUploadTests", dependencies: ["DJUpload", "DJSettings"]),
         .testTarget(name: "DJCollectTests", dependencies: ["DJCollect"],

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import DJPercentEncoding
 
 /// One object in a listing.
 public struct S3Object: Sendable, Equatable {
@@ -104,7 +105,7 @@ public final class S3Client: Sendable {
                       let modified = entry.text("LastModified").flatMap(Self.parseISO8601) else {
                     throw S3Error.invalidResponse(operation: "ListObjectsV2", message: "incomplete Contents entry")
                 }
-                objects.append(S3Object(key: urlEncoded ? PercentEncoding.decodePlus(rawKey) : rawKey, size: size,
+                objects.append(S3Object(key: urlEncoded ? PercentEncoding.unquotePlus(rawKey) : rawKey, size: size,
                                         eTag: entry.text("ETag") ?? "", lastModified: modified))
             }
             token = root.text("IsTruncated") == "true" ? root.text("NextContinuationToken") : nil

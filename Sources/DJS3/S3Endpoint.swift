@@ -1,4 +1,5 @@
 import Foundation
+import DJPercentEncoding
 
 /// botocore's `addressing_style` (`Config(s3={"addressing_style": ...})`).
 public enum S3AddressingStyle: String, Sendable, CaseIterable {
@@ -76,8 +77,8 @@ public struct S3RequestTarget: Sendable, Equatable {
     public var url: String {
         let authority = port.map { "\(host):\($0)" } ?? host
         let queryString = query.map { item in
-            let name = PercentEncoding.encode(item.name)
-            return item.value.isEmpty ? name : name + "=" + PercentEncoding.encode(item.value)
+            let name = PercentEncoding.quote(item.name, safe: "")
+            return item.value.isEmpty ? name : name + "=" + PercentEncoding.quote(item.value, safe: "")
         }.joined(separator: "&")
         return "\(scheme)://\(authority)\(path)" + (queryString.isEmpty ? "" : "?" + queryString)
     }
@@ -91,7 +92,7 @@ public struct S3RequestTarget: Sendable, Equatable {
 
     /// Sorted `name=value` pairs, each side encoded with `-_.~` safe.
     var canonicalQuery: String {
-        query.map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value)) }
+        query.map { (PercentEncoding.quote($0.name, safe: ""), PercentEncoding.quote($0.value, safe: "")) }
             .sorted { a, b in
                 a.0 == b.0 ? Array(a.1.utf8).lexicographicallyPrecedes(Array(b.1.utf8))
                     : Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8))
@@ -156,12 +157,12 @@ public struct S3Endpoint: Sendable {
 
     /// The request URL for an object (`key`) or for the bucket itself (`key == nil`).
     public func target(key: String?, query: [S3RequestTarget.QueryItem] = []) -> S3RequestTarget {
-        let encodedKey = key.map { PercentEncoding.encode($0, safe: "/~") }
+        let encodedKey = key.map { PercentEncoding.quote($0, safe: "/~") }
         if virtualHosted {
             return S3RequestTarget(scheme: scheme, host: "\(configuration.bucket).\(host)", port: port,
                                    path: basePath + (encodedKey ?? ""), query: query)
         }
-        let bucketPath = basePath + PercentEncoding.encode(configuration.bucket)
+        let bucketPath = basePath + PercentEncoding.quote(configuration.bucket, safe: "")
         return S3RequestTarget(scheme: scheme, host: host, port: port,
                                path: bucketPath + (encodedKey.map { "/" + $0 } ?? ""), query: query)
     }

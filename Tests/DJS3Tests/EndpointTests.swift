@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DJPercentEncoding
 @testable import DJS3
 
 @Suite struct EndpointTests {
@@ -46,6 +47,6 @@ import Testing
     }
 
     @Test func listingKeysAreDecodedAsUnquotePlus() {
-        #expect(PercentEncoding.decodePlus("odd+dir/na%C3%AFve%2Bx%") == "odd dir/naïve+x%")
+        #expect(PercentEncoding.unquotePlus("odd+dir/na%C3%AFve%2Bx%") == "odd dir/naïve+x%")
     }
 }

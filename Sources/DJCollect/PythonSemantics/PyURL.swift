@@ -1,3 +1,4 @@
+import DJPercentEncoding
 /// A Python `ValueError` raised by a ported function (e.g. `urlsplit("http://[x/")`).
 public struct PyValueError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
@@ -458,30 +459,9 @@ public enum PyURL {
     }
 
     /// `_ALWAYS_SAFE`: ASCII letters, digits and `_.-~`.
-    private static func isAlwaysSafe(_ b: UInt8) -> Bool {
-        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
-            || b == 0x5F || b == 0x2E || b == 0x2D || b == 0x7E
-    }
-
-    /// `urllib.parse.quote(string, safe)` (encoding "utf-8"). Non-ASCII characters in `safe` are
-    /// ignored, as in CPython; bytes outside the safe set become `%XX` (upper-case hex).
+    /// `urllib.parse.quote(string, safe)` (encoding "utf-8").
     public static func quote(_ string: String, safe: String = "/") -> String {
-        if string.isEmpty { return string }
-        var safeSet = [Bool](repeating: false, count: 128)
-        for c in safe.unicodeScalars where c.value < 0x80 { safeSet[Int(c.value)] = true }
-        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(string.utf8.count)
-        for b in string.utf8 {
-            if isAlwaysSafe(b) || (b < 0x80 && safeSet[Int(b)]) {
-                out.append(b)
-            } else {
-                out.append(0x25)
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        PercentEncoding.quote(string, safe: safe)
     }
 
     /// The `safe` set Django's `filepath_to_uri` passes to `quote`.
