@@ -60,8 +60,7 @@ public struct Configuration: Sendable {
         config.ignore = strings("ignore")
         config.djangoVersion = table["django-version"]?.string ?? table["django-version"]?.double.map { String($0) }
         if let version = config.djangoVersion, case .failure(let error) = DjangoVersion.target(version) {
-            config.warnings.append("\(file): django-version in [tool.djstatic] ignored: "
-                                   + error.description.replacingOccurrences(of: "--django-version ", with: ""))
+            config.warnings.append("\(file): django-version in [tool.djstatic] ignored: \(error)")
             config.djangoVersion = nil
         }
         config.python = table["python"]?.string

@@ -43,9 +43,7 @@ public struct Migrator: Sendable {
     /// The file's lines with the plan's edits applied.
     public static func rewrite(_ plan: MigrationPlan) throws(Failure) -> Rewrite {
         guard let text = try? String(contentsOfFile: plan.file, encoding: .utf8) else { throw .unreadable(plan.file) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let finalNewline = lines.last == ""
-        if finalNewline { lines.removeLast() }
+        let (lines, finalNewline) = MigrationPlan.lines(of: text)
         return Rewrite(file: plan.file, original: lines, rewritten: plan.apply(to: lines), finalNewline: finalNewline)
     }
 
@@ -86,17 +84,17 @@ public struct Migrator: Sendable {
         let old = entries(before), new = entries(after)
         var found: [String] = []
         for alias in Set(old.keys).union(new.keys).sorted() {
-            let a = entries(old[alias]), b = entries(new[alias])
-            for key in Set(a.keys).union(b.keys).sorted() where key != "attributes" && a[key] != b[key] {
-                found.append("storage '\(alias)': \(key) \(shown(a[key])) before, \(shown(b[key])) after")
-            }
-            let attributesA = entries(a["attributes"]), attributesB = entries(b["attributes"])
-            for name in Set(attributesA.keys).union(attributesB.keys).sorted() where attributesA[name] != attributesB[name] {
-                found.append("storage '\(alias)': attribute \(name) \(shown(attributesA[name])) before, "
-                             + "\(shown(attributesB[name])) after")
-            }
+            var a = entries(old[alias]), b = entries(new[alias])
+            let attributesA = entries(a.removeValue(forKey: "attributes")), attributesB = entries(b.removeValue(forKey: "attributes"))
+            found += differing(a, b).map { "storage '\(alias)': \($0)" }
+            found += differing(attributesA, attributesB).map { "storage '\(alias)': attribute \($0)" }
         }
         return found
+    }
+
+    /// "key before-value before, after-value after" for each key whose values differ.
+    private static func differing(_ a: [String: SettingValue], _ b: [String: SettingValue]) -> [String] {
+        Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }.map { "\($0) \(shown(a[$0])) before, \(shown(b[$0])) after" }
     }
 
     /// The number of storage attributes a fingerprint compares.

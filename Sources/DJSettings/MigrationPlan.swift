@@ -24,11 +24,7 @@ public struct MigrationPlan: Sendable {
         }
 
         /// The replacement lines (none when the lines are only removed).
-        public var lines: [String] {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if lines.last == "" { lines.removeLast() }
-            return lines
-        }
+        public var lines: [String] { MigrationPlan.lines(of: text).lines }
     }
 
     /// A setting that moves into STORAGES: a legacy one as an alias's BACKEND (`option` nil), a
@@ -96,6 +92,14 @@ public struct MigrationPlan: Sendable {
     /// the fingerprint instead).
     public var rewrittenNames: Set<String> {
         Set(["STORAGES", "STATICFILES_STORAGE", "DEFAULT_FILE_STORAGE"] + moved.map(\.setting))
+    }
+
+    /// `text` split at "\n" without terminators, and whether it ended with one.
+    public static func lines(of text: String) -> (lines: [String], finalNewline: Bool) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let finalNewline = lines.last == ""
+        if finalNewline { lines.removeLast() }
+        return (lines, finalNewline)
     }
 
     /// `lines` (the file split at "\n", without terminators) with the edits applied.

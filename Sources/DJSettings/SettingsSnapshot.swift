@@ -43,7 +43,7 @@ public struct DjangoVersion: Sendable, Hashable, Comparable, CustomStringConvert
     public struct TargetError: Error, Sendable, CustomStringConvertible {
         public var text: String
         public var description: String {
-            "--django-version must be one of \(DjangoVersion.targets.map(\.description).joined(separator: ", ")), got '\(text)'"
+            "must be one of \(DjangoVersion.targets.map(\.description).joined(separator: ", ")), got '\(text)'"
         }
     }
 }

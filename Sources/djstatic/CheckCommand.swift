@@ -46,7 +46,7 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--format must be one of text, json, sarif, github")
         }
         if let djangoVersion, case .failure(let error) = DjangoVersion.target(djangoVersion) {
-            throw ValidationError(error.description)
+            throw ValidationError("--django-version \(error)")
         }
         for selector in select + ignore where RuleCatalog.codes(matching: selector).isEmpty {
             throw ValidationError("unknown rule '\(selector)' (djstatic rules lists them)")

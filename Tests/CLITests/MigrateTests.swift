@@ -40,19 +40,19 @@ struct MigrateTests {
             try String(contentsOf: root.appendingPathComponent(path ?? settingsPath), encoding: .utf8)
         }
 
+        /// The same environment for djstatic and the reference, credentials included.
+        var environment: [String: String] {
+            Paths.baseEnvironment().merging(["DJANGO_SECRET_KEY": "test-only", "AWS_SECRET_ACCESS_KEY": MigrateTests.secret,
+                                             "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"]) { $1 }
+        }
+
         func migrate(_ venv: String, _ extra: [String] = []) throws -> ProcessResult {
-            var environment = Paths.baseEnvironment()
-            environment.merge(["DJANGO_SECRET_KEY": "test-only", "AWS_SECRET_ACCESS_KEY": MigrateTests.secret,
-                               "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"]) { $1 }
-            return try runProcess(try Paths.djstatic(), ["migrate", settingsPath, "--python-path", Paths.venv(venv).path] + extra,
+            try runProcess(try Paths.djstatic(), ["migrate", settingsPath, "--python-path", Paths.venv(venv).path] + extra,
                                   environment: environment, currentDirectory: root)
         }
 
         /// Django's own storages for these settings (Tests/Reference/django_storages.py).
         func djangoStorages(_ venv: String) throws -> [String: Any] {
-            var environment = Paths.baseEnvironment()
-            environment.merge(["DJANGO_SECRET_KEY": "test-only", "AWS_SECRET_ACCESS_KEY": MigrateTests.secret,
-                               "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"]) { $1 }
             let result = try runProcess(Paths.python(venv), [Paths.repository.appendingPathComponent("Tests/Reference/django_storages.py").path,
                                                             root.path, module], environment: environment, currentDirectory: root)
             guard result.status == 0 else { throw SupportError(description: "reference failed: \(result.summary)") }
