@@ -19,8 +19,9 @@ extension SettingValue {
                 return (entry.key.pythonRepr, entry.value.jsonObject)  // json keys: repr() of non-str keys
             }) { first, _ in first }
         case .secret(let redacted): redacted
-        case .placeholder(let name): SettingValue.placeholderPrefix + name
+        case .placeholder(_, let text): text
         case .opaque(_, let repr): repr
+        case .lazy(let call): ["lazy": call]
         }
     }
 }

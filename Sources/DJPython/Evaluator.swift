@@ -144,12 +144,18 @@ public struct Evaluator: Sendable {
             pythonVersion: python, installedDjango: django, djangoLoadError: djangoError,
             values: values("settings"), raw: values("raw"),
             sources: (object["sources"] as? [String: Any] ?? [:]).compactMapValues { location($0 as? [String: Any] ?? [:]) },
+            sourceOrder: (object["sources"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? [String: Any])?["order"] as? Int },
+            entrySources: (object["entry_sources"] as? [String: [String: Any]] ?? [:]).mapValues { entries in
+                entries.compactMapValues { location($0 as? [String: Any] ?? [:]) }
+            },
             placeholderEnvironment: env["placeholder"] as? [String] ?? [],
             defaultedEnvironment: env["default"] as? [String] ?? [],
             finderProblems: problems("finders"), storageProblems: problems("storages"),
             appProblems: problems("apps"),
             appPaths: object["app_paths"] as? [String: String] ?? [:],
             storageClasses: (object["imports"] as? [String: Any])?["storage_classes"] as? [String: [String]] ?? [:],
+            classes: (object["imports"] as? [String: Any])?["classes"] as? [String: [String]] ?? [:],
+            appNames: (object["imports"] as? [String: Any])?["app_names"] as? [String: String] ?? [:],
             storageFailures: (object["storage_failures"] as? [String: Any] ?? [:]).compactMapValues { any in
                 guard let entry = any as? [String: Any], let where_ = location(entry) else { return nil }
                 return (entry["message"] as? String ?? "", where_)
@@ -333,7 +339,10 @@ public struct Evaluator: Sendable {
                 pair.count == 2 ? SettingValue.DictEntry(key: decodeValue(pair[0]), value: decodeValue(pair[1])) : nil
             })
         case "secret": return .secret(redacted: payload as? String ?? "")
-        case "placeholder": return .placeholder(variable: payload as? String ?? "")
+        case "placeholder":
+            let variable = payload as? String ?? ""
+            return .placeholder(variable: variable, text: tagged["text"] as? String ?? SettingValue.placeholderPrefix + variable)
+        case "lazy": return .lazy(call: payload as? String ?? "")
         default: return .opaque(type: tagged["type"] as? String ?? tag, repr: payload as? String ?? "")
         }
     }

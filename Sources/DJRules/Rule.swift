@@ -72,12 +72,17 @@ public struct Finding: Sendable {
     public var message: String
     /// The setting concerned; its source gives the location unless `location` is set.
     public var setting: String?
+    /// The string entry (list item, dict key such as a STORAGES alias) of `setting` concerned: the
+    /// finding lands where that entry was written, when it was written as a literal.
+    public var entry: String?
     public var location: SourceLocation?
     public var hints: [String]
 
-    public init(_ message: String, setting: String? = nil, at location: SourceLocation? = nil, hints: [String] = []) {
+    public init(_ message: String, setting: String? = nil, entry: String? = nil, at location: SourceLocation? = nil,
+                hints: [String] = []) {
         self.message = message
         self.setting = setting
+        self.entry = entry
         self.location = location
         self.hints = hints
     }

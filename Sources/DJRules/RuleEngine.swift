@@ -13,7 +13,7 @@ public struct RuleEngine: Sendable {
         for rule in rules {
             let description = type(of: rule).description
             for finding in rule.check(context) {
-                let location = finding.location ?? place(finding.setting, in: context)
+                let location = finding.location ?? place(finding.setting, entry: finding.entry, in: context)
                 diagnostics.append(Diagnostic(
                     code: description.code, name: description.name, severity: description.severity,
                     message: finding.message, file: location.file, line: location.line,
@@ -23,10 +23,11 @@ public struct RuleEngine: Sendable {
         return diagnostics.sorted { ($0.file, $0.line, $0.column, $0.code) < ($1.file, $1.line, $1.column, $1.code) }
     }
 
-    private func place(_ setting: String?, in context: RuleContext) -> SourceLocation {
+    private func place(_ setting: String?, entry: String?, in context: RuleContext) -> SourceLocation {
         switch context.outcome {
         case .evaluated(let snapshot):
-            return setting.map { snapshot.location(of: $0) } ?? SourceLocation(file: snapshot.settingsFile, line: 1, column: 1)
+            guard let setting else { return SourceLocation(file: snapshot.settingsFile, line: 1, column: 1) }
+            return entry.flatMap { snapshot.entrySources[setting]?[$0] } ?? snapshot.location(of: setting)
         case .failed(let failure, _):
             return failure.location
         }

@@ -31,12 +31,22 @@ extension SettingsSnapshot {
         return (index, staticfiles)
     }
 
-    /// Position of `app` (its module, or an AppConfig path inside it) in INSTALLED_APPS.
+    /// Position of `app` (its module, an AppConfig path inside it, or an AppConfig class anywhere
+    /// whose `name` is `app`) in INSTALLED_APPS.
     public func installedAppIndex(_ app: String) -> Int? {
         (self["INSTALLED_APPS"]?.sequence ?? []).firstIndex {
             guard let entry = $0.string else { return false }
-            return entry == app || entry.hasPrefix(app + ".")
+            return entry == app || entry.hasPrefix(app + ".") || appNames[entry] == app
         }
+    }
+
+    /// For a finding placed at the later of two settings: where the other one was set (the file
+    /// relative to the project root when inside it).
+    public func otherSettingHint(_ other: String, projectRoot: String) -> [String] {
+        guard let source = sources[other] else { return [] }
+        let prefix = projectRoot.hasSuffix("/") ? projectRoot : projectRoot + "/"
+        let file = source.file.hasPrefix(prefix) ? String(source.file.dropFirst(prefix.count)) : source.file
+        return ["\(other) was set at \(file):\(source.line)"]
     }
 
     public var staticfilesDirsEntries: [StaticfilesDirsEntry] {

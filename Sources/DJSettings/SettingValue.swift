@@ -20,10 +20,14 @@ public indirect enum SettingValue: Sendable, Hashable {
     case dict([DictEntry])
     /// A credential: only its redacted form.
     case secret(redacted: String)
-    /// The stand-in for an environment variable that was not set (its name).
-    case placeholder(variable: String)
+    /// The stand-in for an environment variable that was not set: its name and the text Python saw
+    /// (`djstatic-unset-NAME`, or a URL holding that for variables named like URLs and DSNs).
+    case placeholder(variable: String, text: String)
     /// Any other object: its qualified type name and repr.
     case opaque(type: String, repr: String)
+    /// A lazy call left unevaluated (`reverse_lazy('login')`): evaluating it could import the
+    /// URLconf, which settings never need.
+    case lazy(call: String)
 
     public struct DictEntry: Sendable, Hashable {
         public var key: SettingValue
@@ -39,11 +43,16 @@ public indirect enum SettingValue: Sendable, Hashable {
 }
 
 extension SettingValue {
+    /// The placeholder for an unset variable that is not named like a URL.
+    public static func placeholder(variable: String) -> SettingValue {
+        .placeholder(variable: variable, text: placeholderPrefix + variable)
+    }
+
     /// `str` or path text; a placeholder reads as the text Python saw.
     public var string: String? {
         switch self {
         case .string(let s), .path(let s): s
-        case .placeholder(let name): Self.placeholderPrefix + name
+        case .placeholder(_, let text): text
         default: nil
         }
     }
@@ -100,7 +109,7 @@ extension SettingValue {
         case .dict(let entries): !entries.isEmpty
         case .secret(let redacted): !redacted.isEmpty
         case .placeholder: true
-        case .opaque: true
+        case .opaque, .lazy: true
         }
     }
 
@@ -122,8 +131,9 @@ extension SettingValue {
         case .dict(let entries):
             "{" + entries.map { "\($0.key.pythonRepr): \($0.value.pythonRepr)" }.joined(separator: ", ") + "}"
         case .secret(let redacted): Self.quote(redacted)
-        case .placeholder(let name): "<unset $\(name)>"
+        case .placeholder(let name, _): "<unset $\(name)>"
         case .opaque(_, let repr): repr
+        case .lazy(let call): call
         }
     }
 

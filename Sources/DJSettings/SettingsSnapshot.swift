@@ -90,6 +90,10 @@ public struct SettingsSnapshot: Sendable {
     public var raw: [String: SettingValue]
     /// Where each explicitly set name got its final value.
     public var sources: [String: SourceLocation]
+    /// The order in which the statements in `sources` ran (higher: later).
+    public var sourceOrder: [String: Int]
+    /// Setting -> string entry (list item, dict key) -> where that entry was written as a literal.
+    public var entrySources: [String: [String: SourceLocation]]
     /// Environment variables read but unset: stood in by placeholders / fell back to a default.
     public var placeholderEnvironment: [String]
     public var defaultedEnvironment: [String]
@@ -102,6 +106,11 @@ public struct SettingsSnapshot: Sendable {
     public var appPaths: [String: String]
     /// STORAGES alias -> dotted names of the backend class and its bases (`__mro__`).
     public var storageClasses: [String: [String]]
+    /// MIDDLEWARE and STATICFILES_FINDERS entry -> dotted names of the class and its bases, for the
+    /// entries that imported (Django's own middleware is not imported: it is what its path says).
+    public var classes: [String: [String]]
+    /// INSTALLED_APPS entry naming an AppConfig class -> the app it configures (`AppConfig.name`).
+    public var appNames: [String: String]
     /// STORAGES alias -> failure raised inside project code when instantiating a local storage.
     public var storageFailures: [String: (message: String, location: SourceLocation)]
     /// Storage alias -> release id resolution.
@@ -119,10 +128,12 @@ public struct SettingsSnapshot: Sendable {
     public init(settingsModule: String, settingsFile: String, pythonVersion: String = "",
                 installedDjango: String? = nil, djangoLoadError: (type: String, message: String)? = nil,
                 values: [String: SettingValue] = [:], raw: [String: SettingValue] = [:],
-                sources: [String: SourceLocation] = [:], placeholderEnvironment: [String] = [],
+                sources: [String: SourceLocation] = [:], sourceOrder: [String: Int] = [:],
+                entrySources: [String: [String: SourceLocation]] = [:], placeholderEnvironment: [String] = [],
                 defaultedEnvironment: [String] = [], finderProblems: [String: String?] = [:],
                 storageProblems: [String: String?] = [:], appProblems: [String: String?] = [:],
                 appPaths: [String: String] = [:], storageClasses: [String: [String]] = [:],
+                classes: [String: [String]] = [:], appNames: [String: String] = [:],
                 storageFailures: [String: (message: String, location: SourceLocation)] = [:], releases: [String: ReleaseInfo] = [:],
                 backends: [String: BackendConfiguration] = [:], literalCredentials: [CredentialLiteral] = [],
                 projectFiles: [String] = []) {
@@ -134,6 +145,8 @@ public struct SettingsSnapshot: Sendable {
         self.values = values
         self.raw = raw
         self.sources = sources
+        self.sourceOrder = sourceOrder
+        self.entrySources = entrySources
         self.placeholderEnvironment = placeholderEnvironment
         self.defaultedEnvironment = defaultedEnvironment
         self.finderProblems = finderProblems
@@ -141,6 +154,8 @@ public struct SettingsSnapshot: Sendable {
         self.appProblems = appProblems
         self.appPaths = appPaths
         self.storageClasses = storageClasses
+        self.classes = classes
+        self.appNames = appNames
         self.storageFailures = storageFailures
         self.releases = releases
         self.backends = backends
@@ -150,8 +165,22 @@ public struct SettingsSnapshot: Sendable {
 
     public subscript(name: String) -> SettingValue? { values[name] }
 
+    /// Whether the class a MIDDLEWARE or STATICFILES_FINDERS entry names is `base` or a subclass of it.
+    public func entry(_ path: String?, isSubclassOf base: String) -> Bool {
+        guard let path else { return false }
+        return path == base || (classes[path] ?? []).contains(base)
+    }
+
     /// Whether the settings module set `name` itself.
     public func isExplicit(_ name: String) -> Bool { raw[name] != nil }
+
+    /// Of several settings, the one whose value was set last (the assignment that made a conflict
+    /// between them), or the first name when none was set explicitly.
+    public func lastSet(_ names: String...) -> String {
+        var last = names[0]
+        for name in names.dropFirst() where (sourceOrder[name] ?? -1) > (sourceOrder[last] ?? -1) { last = name }
+        return last
+    }
 
     /// Where `name` was set, or the top of the settings file when it was not.
     public func location(of name: String) -> SourceLocation {

@@ -34,6 +34,8 @@ struct FixtureFindingsTests {
         Case(fixture: "whitenoise", settingsFile: "portal/settings.py", codes: []),
         Case(fixture: "minimal", settingsFile: "mysite/settings.py", codes: [], useEnvFile: false),
         Case(fixture: "script-prefix", settingsFile: "tools/settings.py", codes: []),
+        Case(fixture: "i18n", settingsFile: "atlas/settings.py", codes: []),
+        Case(fixture: "migrate-s3", settingsFile: "cdnsite/settings.py", codes: ["DJS001"], status: 1),
     ]
 
     @Test("check reports the documented codes", arguments: cases)

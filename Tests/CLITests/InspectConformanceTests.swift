@@ -15,11 +15,19 @@ enum FixtureSettings {
         "minimal": ["mysite/settings.py"],
         "script-prefix": ["tools/settings.py"],
         "i18n": ["atlas/settings.py"],
+        "lazy-urlconf": ["portal/settings.py"],
+        "env-defaults": ["service/settings.py"],
+        "ci-placeholders": ["ops/settings.py", "ops/settings_flags.py"],
+        "cors-whitenoise": ["shop/settings.py"],
+        "split-settings-include": ["conf/settings/__init__.py"],
+        "layered-settings": ["newsroom/settings/production.py"],
     ]
 
-    /// `config/settings/production.py` -> `config.settings.production`.
+    /// `config/settings/production.py` -> `config.settings.production`; a package's
+    /// `conf/settings/__init__.py` -> `conf.settings`.
     static func module(_ file: String) -> String {
-        String(file.dropLast(3)).replacingOccurrences(of: "/", with: ".")
+        let path = file.hasSuffix("/__init__.py") ? String(file.dropLast("/__init__.py".count)) : String(file.dropLast(3))
+        return path.replacingOccurrences(of: "/", with: ".")
     }
 }
 
@@ -32,7 +40,8 @@ struct InspectConformanceTests {
     /// Every fixture whose settings evaluate (seed-s3 does not: see seedS3NameError).
     static let evaluating = [
         "split-settings", "django-environ", "decouple", "seed-s3-fixed", "seed-local",
-        "legacy-storage", "whitenoise", "minimal", "script-prefix", "i18n",
+        "legacy-storage", "whitenoise", "minimal", "script-prefix", "i18n", "lazy-urlconf", "env-defaults",
+        "ci-placeholders", "cors-whitenoise", "split-settings-include", "layered-settings",
     ]
 
     /// The Django each virtualenv of Scripts/bootstrap pins.

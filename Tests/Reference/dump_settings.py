@@ -132,8 +132,10 @@ def plain(value, name, depth, ancestors):
         # fixtures avoid sets.
         items = [plain(item, name, depth + 1, inner) for item in value]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-    if type(value).__name__ == "__proxy__":  # gettext_lazy() and friends
-        return plain(lazy_text(value), name, depth, ancestors)
+    if type(value).__name__ == "__proxy__":
+        if translates_only(value):  # gettext_lazy() and friends, as the running site renders them
+            return plain(lazy_text(value), name, depth, ancestors)
+        return {"lazy": scrub(written_call(value))}  # reverse_lazy(): never resolved
     return scrub(safe_repr(value))
 
 
@@ -154,6 +156,45 @@ def mask_everywhere(value):
         return item
 
     return clean(value) if credentials else value
+
+
+def translates_only(proxy):
+    """A lazy gettext (or a lazy str()/format_lazy() of such parts and plain values)."""
+    from django.utils.functional import Promise
+
+    func, args, kwargs = proxy.__reduce__()[1][:3]
+    if func.__module__ != "django.utils.translation" and func not in (str, format_lazy_function()):
+        return False
+    for argument in (*args, *kwargs.values()):
+        if isinstance(argument, Promise):
+            if not translates_only(argument):
+                return False
+        elif not isinstance(argument, (str, int, float)):
+            return False
+    return True
+
+
+def format_lazy_function():
+    from django.utils import text
+
+    return text._format_lazy
+
+
+def written_call(proxy):
+    """The lazy call as settings wrote it: reverse_lazy('login', kwargs={'a': 1})."""
+    import importlib
+    from django.utils.functional import Promise
+
+    func, args, kwargs = proxy.__reduce__()[1][:3]
+    home = importlib.import_module(func.__module__)
+    label = "lazy(%s)" % func.__name__
+    for public in (func.__name__ + "_lazy", func.__name__.lstrip("_")):  # reverse_lazy, format_lazy
+        if public.endswith("_lazy") and hasattr(home, public):
+            label = public
+            break
+    shown = [written_call(a) if isinstance(a, Promise) else safe_repr(a) for a in args]
+    shown += ["%s=%s" % (k, written_call(v) if isinstance(v, Promise) else safe_repr(v)) for k, v in kwargs.items()]
+    return "%s(%s)" % (label, ", ".join(shown))
 
 
 def lazy_text(proxy):

@@ -20,7 +20,10 @@ class MissingEnvironmentVariable(KeyError):
 
 
 class Placeholder(str):
-    """A str that also converts to 0 with int()/float(), so ``int(os.environ["PORT"])`` works."""
+    """A str that also converts to 0 with int()/float(), so ``int(os.environ["PORT"])`` works;
+    ``variable`` is the unset variable it stands in for."""
+
+    variable = ""
 
     def __int__(self):
         return 0
@@ -32,8 +35,46 @@ class Placeholder(str):
         return 0
 
 
+# URL-shaped placeholders for variables named like URLs/DSNs: what settings do with them at import
+# time (sentry_sdk.init(dsn=...), dj_database_url.parse(...), urlparse(...).hostname) must work.
+# (words of the name, split at "_", scheme, path); the first match wins.
+_URL_SHAPES = (
+    ({"REDIS", "CACHE", "CACHES"}, "redis", "/0"),
+    ({"BROKER", "AMQP", "RABBIT", "RABBITMQ", "CELERY"}, "amqp", "/"),
+    ({"MYSQL", "MARIADB"}, "mysql", "/djstatic"),
+    ({"MONGO", "MONGODB"}, "mongodb", "/djstatic"),
+    ({"DATABASE", "DB", "POSTGRES", "POSTGRESQL", "PG"}, "postgres", "/djstatic"),
+    ({"DSN"}, "https", "/0"),
+    (set(), "https", "/"),
+)
+
+
 def placeholder(name):
-    return Placeholder(PLACEHOLDER_PREFIX + name)
+    upper = name.upper()
+    if upper.endswith(("_URL", "_URI", "DSN")) or upper in ("URL", "URI"):
+        return url_placeholder(name)
+    return _stand_in(name, PLACEHOLDER_PREFIX + name)
+
+
+def url_placeholder(name):
+    upper = name.upper()
+    words = set(upper.split("_")) | ({"DSN"} if upper.endswith("DSN") else set())
+    scheme, path = next((scheme, path) for keywords, scheme, path in _URL_SHAPES
+                        if not keywords or keywords & words)
+    return _stand_in(name, f"{scheme}://{PLACEHOLDER_PREFIX}{name}@{PLACEHOLDER_PREFIX.rstrip('-')}.invalid{path}")
+
+
+def _stand_in(name, text):
+    value = Placeholder(text)
+    value.variable = name
+    return value
+
+
+def placeholders_in(text, names):
+    """The unset variables whose placeholder text, or whose quoted name (a traceback's source line
+    ``sentry_sdk.init(dsn=env("SENTRY_DSN"))``), occurs in ``text``."""
+    return [name for name in names
+            if PLACEHOLDER_PREFIX + name in text or f'"{name}"' in text or f"'{name}'" in text]
 
 
 _URL_PLACEHOLDERS = {  # django-environ readers that parse the value as a URL
@@ -56,7 +97,7 @@ def _typed_placeholder(name, cast, reader):
     if reader == "json":
         return "null"
     if reader == "url":
-        return "https://" + PLACEHOLDER_PREFIX.rstrip("-") + ".invalid/"
+        return url_placeholder(name)
     return placeholder(name)
 
 
@@ -110,12 +151,8 @@ class Recorder:
         self._saved = real
         os.environ = environ
         if not self.strict:
-            _post_import_hooks["environ.environ"] = self._patch_django_environ
-            _post_import_hooks["decouple"] = self._patch_decouple
-            for name in list(_post_import_hooks):
-                if name in sys.modules:
-                    _post_import_hooks[name](sys.modules[name])
-            sys.meta_path.insert(0, _HOOK_FINDER)
+            add_post_import_hook("environ.environ", self._patch_django_environ)
+            add_post_import_hook("decouple", self._patch_decouple)
 
     def uninstall(self):
         if self._saved is not None:
@@ -142,16 +179,17 @@ class Recorder:
         recorder = self
 
         def get_value(self, var, cast=None, default=notset, parse_default=False):
-            environ = self.ENVIRON
-            present = var in environ
-            if not present:
-                reader = sys._getframe(1).f_code.co_name
-                if default is notset:
-                    recorder._note(recorder.placeholders, var)
-                    default = _typed_placeholder(var, cast, reader)
+            name = f"{getattr(self, 'prefix', '') or ''}{var}"
+            if name not in self.ENVIRON:
+                declared = self.scheme.get(name) if isinstance(getattr(self, "scheme", None), dict) else None
+                scheme_default = isinstance(declared, (tuple, list)) and len(declared) == 2
+                if default is notset and not scheme_default:
+                    recorder._note(recorder.placeholders, name)
+                    scheme_cast = declared[0] if isinstance(declared, (tuple, list)) and declared else declared
+                    default = _typed_placeholder(name, cast or scheme_cast, sys._getframe(1).f_code.co_name)
                     parse_default = True
-                else:
-                    recorder._note(recorder.defaulted, var)
+                else:  # Env(NAME=(cast, default)) declares the default, as env("NAME", default=...) does
+                    recorder._note(recorder.defaulted, name)
             return original(self, var, cast=cast, default=default, parse_default=parse_default)
 
         self._patch(env_class, "get_value", get_value)
@@ -179,8 +217,17 @@ class Recorder:
         self._patch(config_class, "get", get)
 
 
-# Post-import hooks: patch a library right after it is first imported by the settings.
+# Post-import hooks: patch a library right after it is first imported by the settings (or now,
+# when it already is). Recorder.uninstall removes them all.
 _post_import_hooks = {}
+
+
+def add_post_import_hook(name, hook):
+    _post_import_hooks[name] = hook
+    if name in sys.modules:
+        hook(sys.modules[name])
+    if _HOOK_FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _HOOK_FINDER)
 
 
 def delegate_find_spec(finder, fullname, path=None, target=None):

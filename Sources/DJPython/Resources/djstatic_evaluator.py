@@ -39,14 +39,15 @@ class EvaluationTimeout(BaseException):
 
 
 class _Statement:
-    __slots__ = ("names", "line", "column", "star_from", "from_names")
+    __slots__ = ("names", "line", "column", "star_from", "from_names", "entries")
 
-    def __init__(self, names, line, column, star_from=None, from_names=None):
+    def __init__(self, names, line, column, star_from=None, from_names=None, entries=None):
         self.names = names            # names bound or mutated by the statement
         self.line = line
         self.column = column          # 1-based character column
         self.star_from = star_from    # (module, level) for ``from X import *``
         self.from_names = from_names  # {bound: (module, level, original)} for ``from X import a``
+        self.entries = entries or {}  # {name: {str entry or dict key: (line, column)}} written here
 
 
 def char_column(line_text, byte_offset):
@@ -87,21 +88,61 @@ class _Instrumenter(ast.NodeTransformer):
         text = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
         return char_column(text, node.col_offset)
 
+    def _entries(self, node):
+        """{str: (line, column)} of the string entries of list/tuple/set literals and the keys of
+        dict literals in ``node``, not looking into nested containers' values."""
+        found = {}
+
+        def add(constant):
+            if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
+                found[constant.value] = (constant.lineno, self._column(constant))
+
+        def walk(child):
+            if isinstance(child, (ast.List, ast.Tuple, ast.Set)):
+                for element in child.elts:
+                    add(element)
+            elif isinstance(child, ast.Dict):
+                for key in child.keys:
+                    add(key)
+            elif isinstance(child, ast.BinOp):
+                walk(child.left)
+                walk(child.right)
+            elif isinstance(child, ast.Call):  # list([...]), append("x"), update({...}), setdefault("k", ...)
+                for argument in child.args[:1]:
+                    add(argument)
+                    walk(argument)
+
+        walk(node)
+        return found
+
     def _describe(self, stmt):
-        pairs = []
+        pairs, entries = [], {}
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 pairs.extend(_target_names(target))
+                if isinstance(target, ast.Name):
+                    entries[target.id] = self._entries(stmt.value)
+                elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    key = target.slice
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        entries[target.value.id] = {key.value: (key.lineno, self._column(key))}
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
             if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
                 return None
             pairs.extend(_target_names(stmt.target))
+            if isinstance(stmt.target, ast.Name):
+                entries[stmt.target.id] = self._entries(stmt.value)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             func = stmt.value.func
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
                 root = _root_name(func.value)
                 if root:
                     pairs.append((root, func.value))
+                    if isinstance(func.value, ast.Name):
+                        call = stmt.value
+                        if func.attr == "insert" and len(call.args) > 1:
+                            call = ast.Call(func, call.args[1:], call.keywords)
+                        entries[root] = self._entries(call)
         elif isinstance(stmt, ast.Import):
             names = [(a.asname or a.name.split(".")[0]) for a in stmt.names]
             return _Statement(names, stmt.lineno, self._column(stmt))
@@ -116,7 +157,8 @@ class _Instrumenter(ast.NodeTransformer):
         if not pairs:
             return None
         first = pairs[0][1]
-        return _Statement([name for name, _ in pairs], first.lineno, self._column(first))
+        return _Statement([name for name, _ in pairs], first.lineno, self._column(first),
+                          entries={name: found for name, found in entries.items() if found})
 
     def _body(self, statements):
         out = []
@@ -148,21 +190,33 @@ class _Instrumenter(ast.NodeTransformer):
 
 
 class Provenance:
-    """Where each module-level name of each project module got its current value."""
+    """Where each module-level name of each project module got its current value, and where each
+    string entry (list item, dict key) of it was written. Locations are (file, line, column,
+    order), ``order`` counting the statements executed, so that of two settings the one set last
+    is known."""
 
     def __init__(self):
-        self.locations = {}  # module name -> {name: (file, line, column)}
+        self.locations = {}  # module name -> {name: (file, line, column, order)}
+        self.entries = {}    # module name -> {name: {entry: (file, line, column)}}
         self.files = {}      # file -> module name
+        self.executed = 0
 
     def mark(self, module_name, filename, statement):
+        self.executed += 1
         table = self.locations.setdefault(module_name, {})
-        here = (filename, statement.line, statement.column)
+        entries = self.entries.setdefault(module_name, {})
+        here = (filename, statement.line, statement.column, self.executed)
         for name in statement.names:
             source = None
             if statement.from_names and name in statement.from_names:
                 module, level, original = statement.from_names[name]
-                source = self.locations.get(self._resolve(module, level, module_name), {}).get(original)
+                origin_module = self._resolve(module, level, module_name)
+                source = self.locations.get(origin_module, {}).get(original)
+                if source is not None:
+                    entries[name] = dict(self.entries.get(origin_module, {}).get(original, {}))
             table[name] = source or here
+            for entry, (line, column) in statement.entries.get(name, {}).items():
+                entries.setdefault(name, {})[entry] = (filename, line, column)
         if statement.star_from:
             module, level = statement.star_from
             absolute = self._resolve(module, level, module_name)
@@ -172,8 +226,11 @@ class Provenance:
                 if public is None:
                     public = [n for n in vars(imported) if not n.startswith("_")]
                 origin = self.locations.get(absolute, {})
+                origin_entries = self.entries.get(absolute, {})
                 for name in public:
                     table[name] = origin.get(name, here)
+                    if name in origin_entries:
+                        entries[name] = dict(origin_entries[name])
 
     @staticmethod
     def _resolve(module, level, importer):
@@ -220,6 +277,56 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
             exec(code, module.__dict__)
         finally:
             module.__dict__.pop(MARK, None)
+
+
+class _SplitSettingsHook:
+    """django-split-settings' ``include()`` compiles and execs each included file into the settings
+    module's namespace: instrument those files as the loader instruments modules, so that each
+    setting's location is the included file's line. Patches the module's ``compile``/``exec``
+    names (shadowing the builtins in its globals only) until ``remove``."""
+
+    def __init__(self, provenance, is_project_file):
+        self.provenance = provenance
+        self.is_project_file = is_project_file
+        self.tables = {}
+        self.modules = []
+
+    def install(self, module):
+        module.__dict__["compile"] = self._compile
+        module.__dict__["exec"] = self._exec
+        self.modules.append(module)
+
+    def remove(self):
+        for module in self.modules:
+            module.__dict__.pop("compile", None)
+            module.__dict__.pop("exec", None)
+        self.modules.clear()
+
+    def _compile(self, source, filename, mode, *args, **kwargs):
+        if mode != "exec" or not self.is_project_file(os.fspath(filename)):
+            return compile(source, filename, mode, *args, **kwargs)
+        text = importlib.util.decode_source(source) if isinstance(source, bytes) else source
+        instrumenter = _Instrumenter(text.splitlines())
+        tree = ast.fix_missing_locations(instrumenter.visit(ast.parse(text, filename=filename)))
+        code = compile(tree, filename, "exec", dont_inherit=True)
+        self.tables[code] = (os.fspath(filename), instrumenter.table)
+        return code
+
+    def _exec(self, code, scope=None, *args):
+        entry = self.tables.get(code)
+        if entry is None or scope is None:
+            return exec(code, scope, *args)
+        filename, table = entry
+        name, provenance, outer = scope.get("__name__"), self.provenance, scope.get(MARK)
+        provenance.files[filename] = name
+        scope[MARK] = lambda index: provenance.mark(name, filename, table[index])
+        try:
+            exec(code, scope, *args)
+        finally:
+            if outer is None:
+                scope.pop(MARK, None)
+            else:
+                scope[MARK] = outer
 
 
 class _ProjectFinder:  # a meta path finder (duck-typed: importlib.abc costs ~10 ms to import)
@@ -276,7 +383,7 @@ def exception_message(error):
     return message
 
 
-def _error(kind, error, finder, settings_file):
+def _error(kind, error, finder, settings_file, placeholders=()):
     import traceback
     tb_text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if isinstance(error, SyntaxError):
@@ -285,9 +392,23 @@ def _error(kind, error, finder, settings_file):
         kind = "syntax"
     else:
         where = _project_frame(error.__traceback__, finder) or (settings_file, 1, 1)
-        message = exception_message(error)
+        message = exception_message(error) + _placeholder_note(error, tb_text, placeholders)
     return {"kind": kind, "message": values.redact_text(message), "file": where[0],
             "line": where[1], "column": where[2], "traceback": values.redact_text(tb_text)}
+
+
+def _placeholder_note(error, tb_text, placeholders):
+    """Which unset variables' placeholders the failure came from (or may have), and the cure."""
+    if not placeholders:
+        return ""
+    involved = envshim.placeholders_in(f"{error}\n{tb_text}", placeholders)
+    if involved:
+        shown = ", ".join(involved)
+        return (f" (the value of {shown} was a djstatic placeholder: the variable is not set; "
+                f"give it with --env {involved[0]}=... or --env-file)")
+    shown = ", ".join(placeholders)
+    return (f" (unset environment variables read before this, with placeholders: {shown}; if the "
+            f"failure comes from one, give it with --env NAME=... or --env-file)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,16 +486,16 @@ def _import_status(dotted, base_class=None):
 
 
 def _app_status(entry):
-    """(directory, problem) like ``AppConfig.create``, without importing models."""
+    """(directory, problem, app name) like ``AppConfig.create``, without importing models."""
     if not isinstance(entry, str):
-        return None, f"TypeError: {entry!r} is not a string"
+        return None, f"TypeError: {entry!r} is not a string", None
     try:
         spec = importlib.util.find_spec(entry)
     except (ImportError, ValueError):
         spec = None
     if spec is not None:
         locations = list(spec.submodule_search_locations or [])
-        return (locations[0] if locations else os.path.dirname(spec.origin or "")), None
+        return (locations[0] if locations else os.path.dirname(spec.origin or "")), None, entry
     module_path, _, class_name = entry.rpartition(".")
     if module_path:
         try:
@@ -385,13 +506,13 @@ def _app_status(entry):
             try:
                 module = importlib.import_module(module_path)
             except Exception as error:
-                return None, exception_message(error)
+                return None, exception_message(error), None
             config = getattr(module, class_name, None)
             if config is None:
-                return None, f"ImportError: Module '{module_path}' does not contain a '{class_name}' class."
+                return None, f"ImportError: Module '{module_path}' does not contain a '{class_name}' class.", None
             name = getattr(config, "name", None)
-            return _app_status(name) if isinstance(name, str) else (None, None)
-    return None, f"ModuleNotFoundError: No module named '{entry}'"
+            return _app_status(name) if isinstance(name, str) else (None, None, None)
+    return None, f"ModuleNotFoundError: No module named '{entry}'", None
 
 
 def class_names(obj):
@@ -417,8 +538,19 @@ STOCK_STORAGES = {
 }
 
 
+def _class_names_if_importable(dotted):
+    """``class_names`` of a dotted path that imports without error (else None): rules recognise a
+    project's subclass of WhiteNoiseMiddleware, CorsMiddleware or a finder by its bases."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return class_names(import_string(dotted)) or None
+    except Exception:
+        return None
+
+
 def _imports(settings, django_version):
-    imports = {"finders": {}, "storages": {}, "apps": {}, "storage_classes": {}}
+    imports = {"finders": {}, "storages": {}, "apps": {}, "storage_classes": {}, "classes": {}, "app_names": {}}
     finders = settings.get("STATICFILES_FINDERS")
     if isinstance(finders, (list, tuple)):
         for dotted in finders:
@@ -431,6 +563,14 @@ def _imports(settings, django_version):
             if django_version is not None:
                 from django.contrib.staticfiles.finders import BaseFinder as base_finder
             imports["finders"][dotted] = _import_status(dotted, base_finder)
+            if imports["finders"][dotted] is None:
+                imports["classes"][dotted] = _class_names_if_importable(dotted)
+    middleware = settings.get("MIDDLEWARE")
+    if isinstance(middleware, (list, tuple)):
+        for dotted in middleware:  # Django's own middleware is defined where its path says
+            if isinstance(dotted, str) and not dotted.startswith("django.") and dotted not in imports["classes"]:
+                imports["classes"][dotted] = _class_names_if_importable(dotted)
+    imports["classes"] = {k: v for k, v in imports["classes"].items() if v}
     storages = settings.get("STORAGES")
     if isinstance(storages, dict):
         for alias, config in storages.items():
@@ -452,10 +592,12 @@ def _imports(settings, django_version):
         for entry in apps:
             if django_version is None and isinstance(entry, str) and entry.startswith("django."):
                 continue  # one clear message says Django is missing; no error per contrib app
-            path, problem = _app_status(entry)
+            path, problem, name = _app_status(entry)
             imports["apps"][str(entry)] = problem
             if path:
                 app_paths[str(entry)] = path
+            if name and name != entry:  # an AppConfig class: the app it configures
+                imports["app_names"][str(entry)] = name
     return imports, app_paths
 
 
@@ -613,8 +755,11 @@ def _evaluate(request, response, finder, provenance):
         response["migration"] = _migration(request["migration"], module, settings, table, response, finder)
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
     response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
-    response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2]}
+    response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2], "order": loc[3]}
                            for name, loc in table.items() if name.isupper()}
+    response["entry_sources"] = {
+        name: {entry: {"file": loc[0], "line": loc[1], "column": loc[2]} for entry, loc in found.items()}
+        for name, found in provenance.entries.get(module_name, {}).items() if name.isupper() and found}
     response["project_files"] = sorted(provenance.files)
     response["literal_credentials"] = values.literal_credentials(sorted(provenance.files))
 
@@ -674,6 +819,8 @@ def evaluate(request_json):
         os.chdir(roots[0])
         response["django_version"] = _django_version()
         recorder.install()
+        split_settings = _SplitSettingsHook(provenance, finder.is_project_file)
+        envshim.add_post_import_hook("split_settings.tools", split_settings.install)
         try:
             _evaluate(request, response, finder, provenance)
         except EvaluationTimeout as error:
@@ -682,9 +829,10 @@ def evaluate(request_json):
             response["error"] = {"kind": "interrupted", "message": "interrupted", "file": settings_file,
                                  "line": 1, "column": 1, "traceback": ""}
         except BaseException as error:  # SystemExit raised by settings is an evaluation failure too
-            response["error"] = _error("exception", error, finder, settings_file)
+            response["error"] = _error("exception", error, finder, settings_file, recorder.placeholders)
         finally:
             recorder.uninstall()
+            split_settings.remove()
         response["env"] = recorder.report()
         return json.dumps(values.scrub(response))
     finally:

@@ -332,7 +332,7 @@ def plan(module, settings, table, django_version, import_class, is_project_file,
             return {"status": "refused", "message": "STORAGES needs Django 4.2 or later; the project has "
                                                     f"Django {django_version or '(not installed)'}"}
         if "STORAGES" in table:
-            file, line, _ = table["STORAGES"]
+            file, line = table["STORAGES"][:2]
             return {"status": "refused", "file": file, "line": line,
                     "message": f"STORAGES is set as well as {' and '.join(present)}: merge them by hand "
                                "(Django 4.2 refuses the combination, 5.1+ ignores the legacy settings)"}

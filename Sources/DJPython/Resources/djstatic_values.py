@@ -2,12 +2,14 @@
 
 Tagged form: {"t": kind, "v": payload}. Kinds: none, bool, int, float, str, bytes, path, list,
 tuple, set, dict (v = [[key, value], ...] in order), secret (v = redacted text), opaque
-(v = repr, "type" = qualified type name), placeholder (an unset environment variable's stand-in).
+(v = repr, "type" = qualified type name), placeholder (an unset environment variable's stand-in),
+lazy (v = the unevaluated lazy call, e.g. ``reverse_lazy('login')``).
 """
 
 import ast
 import os
 import re
+import sys
 
 # Setting names / dict keys whose values are credentials: never leave the interpreter.
 SECRET_NAME = re.compile(
@@ -69,7 +71,7 @@ def is_secret_name(name):
 
 
 def encode(value, name=None, _depth=0, _seen=None):
-    from djstatic_envshim import Placeholder, PLACEHOLDER_PREFIX
+    from djstatic_envshim import Placeholder
 
     if _seen is None:
         _seen = set()
@@ -78,7 +80,7 @@ def encode(value, name=None, _depth=0, _seen=None):
     if isinstance(value, bool):
         return {"t": "bool", "v": value}
     if isinstance(value, Placeholder):
-        return {"t": "placeholder", "v": str(value)[len(PLACEHOLDER_PREFIX):]}
+        return {"t": "placeholder", "v": value.variable, "text": str(value)}
     if name is not None and is_secret_name(name) and isinstance(value, (str, bytes)) \
             and not (isinstance(value, str) and DOTTED_PATH.fullmatch(value)):
         return {"t": "secret", "v": redact(value if isinstance(value, str) else value.decode("latin-1"))}
@@ -108,15 +110,67 @@ def encode(value, name=None, _depth=0, _seen=None):
     if isinstance(value, (set, frozenset)):
         items = [encode(v, name, _depth + 1, _seen) for v in value]
         return {"t": "set", "v": sorted(items, key=repr)}
-    # Lazy translation strings (gettext_lazy) render as the running site renders them.
+    # Lazy translation strings (gettext_lazy) render as the running site renders them; any other
+    # lazy call (reverse_lazy) stays unevaluated: evaluating it could import the URLconf.
     if type(value).__name__ == "__proxy__":
-        return encode(lazy_text(value), name, _depth, _seen)
-    try:
-        text = repr(value)
-    except Exception as error:  # a broken __repr__ must not break evaluation
-        text = f"<unrepresentable: {type(error).__name__}>"
+        if lazy_is_text(value):
+            return encode(lazy_text(value), name, _depth, _seen)
+        return {"t": "lazy", "v": redact_text(lazy_call(value))}
     return {"t": "opaque", "type": f"{type(value).__module__}.{type(value).__qualname__}",
-            "v": redact_text(text)}
+            "v": redact_text(_safe_repr(value))}
+
+
+def lazy_parts(proxy):
+    """(func, args, kwargs) of a ``django.utils.functional.lazy`` proxy (its pickling form, the
+    same in Django 4.2-6.1), or None."""
+    try:
+        reduced = proxy.__reduce__()
+        func, args, kwargs = reduced[1][:3]
+    except Exception:
+        return None
+    return func, tuple(args), dict(kwargs)
+
+
+_TEXT_FUNCTIONS = {("builtins", "str"), ("django.utils.text", "_format_lazy")}
+
+
+def lazy_is_text(proxy):
+    """Whether the proxy only translates or formats text (gettext_lazy, format_lazy of such
+    parts): cheap and safe to evaluate once the app registry is filled."""
+    parts = lazy_parts(proxy)
+    if parts is None:
+        return False
+    func, args, kwargs = parts
+    module = getattr(func, "__module__", None) or ""
+    if module != "django.utils.translation" and (module, getattr(func, "__name__", "")) not in _TEXT_FUNCTIONS:
+        return False
+    return all(lazy_is_text(a) if type(a).__name__ == "__proxy__" else isinstance(a, (str, int, float))
+               for a in list(args) + list(kwargs.values()))
+
+
+def lazy_call(proxy):
+    """How settings wrote the lazy call, e.g. ``reverse_lazy('login')``."""
+    parts = lazy_parts(proxy)
+    if parts is None:
+        return f"lazy object {type(proxy).__module__}.{type(proxy).__qualname__}"
+    func, args, kwargs = parts
+    module = sys.modules.get(getattr(func, "__module__", None) or "")
+    name = getattr(func, "__name__", None) or repr(func)
+    public = [c for c in (name + "_lazy", name.lstrip("_")) if c.endswith("_lazy") and hasattr(module, c)]
+    shown = public[0] if public else f"lazy({name})"  # reverse -> reverse_lazy, _format_lazy -> format_lazy
+
+    def argument(item):
+        return lazy_call(item) if type(item).__name__ == "__proxy__" else _safe_repr(item)
+
+    rendered = [argument(a) for a in args] + [f"{k}={argument(v)}" for k, v in kwargs.items()]
+    return f"{shown}({', '.join(rendered)})"
+
+
+def _safe_repr(value):
+    try:
+        return repr(value)
+    except Exception as error:
+        return f"<unrepresentable: {type(error).__name__}>"  # a broken __repr__ must not break evaluation
 
 
 def lazy_text(proxy):

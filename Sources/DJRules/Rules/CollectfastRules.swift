@@ -191,7 +191,7 @@ public struct CollectfastSettingTypeRule: Rule {
 
         func accepts(_ value: SettingValue) -> Bool? {
             switch (self, value) {
-            case (_, .opaque): nil  // e.g. a namedtuple or an int subclass: cannot tell
+            case (_, .opaque), (_, .lazy): nil  // e.g. a namedtuple or an int subclass: cannot tell
             case (.int, .int), (.int, .bigInt), (.int, .bool), (.bool, .bool), (.tuple, .tuple),
                  (.str, .string), (.str, .placeholder), (.str, .secret): true
             default: false
@@ -234,6 +234,7 @@ extension SettingValue {
         case .set: "set"
         case .dict: "dict"
         case .opaque(let type, _): type.hasPrefix("builtins.") ? String(type.dropFirst("builtins.".count)) : type
+        case .lazy: "django.utils.functional.lazy.<locals>.__proxy__"
         }
     }
 }
@@ -324,14 +325,14 @@ extension SettingsSnapshot {
     func staticFileCount(projectRoot: String) -> Int {
         let finders = (self["STATICFILES_FINDERS"]?.sequence ?? []).compactMap(\.string)
         var described: [CollectDescription.Finder] = []
-        if let path = finders.first(where: { $0 == "django.contrib.staticfiles.finders.FileSystemFinder" }) {
+        if let path = finders.first(where: { entry($0, isSubclassOf: "django.contrib.staticfiles.finders.FileSystemFinder") }) {
             let roots = staticfilesDirsEntries.compactMap { entry -> CollectDescription.Root? in
                 guard !entry.malformed, let text = entry.root.pathText else { return nil }
                 return CollectDescription.Root(location: PyPath.abspath(text, cwd: projectRoot), prefix: entry.prefix?.string ?? "")
             }
             described.append(.init(path: path, kind: .filesystem, className: path, roots: roots))
         }
-        if let path = finders.first(where: { $0 == "django.contrib.staticfiles.finders.AppDirectoriesFinder" }) {
+        if let path = finders.first(where: { entry($0, isSubclassOf: "django.contrib.staticfiles.finders.AppDirectoriesFinder") }) {
             let apps = (self["INSTALLED_APPS"]?.sequence ?? []).compactMap(\.string)
             let roots = apps.compactMap { app in appPaths[app].map { CollectDescription.Root(location: $0 + "/static", prefix: "", app: app) } }
             described.append(.init(path: path, kind: .appDirectories, className: path, roots: roots))

@@ -44,8 +44,9 @@ public struct StaticfilesDirsContainsStaticRootRule: Rule {
         return entries.compactMap { entry in
             guard !entry.malformed, let text = entry.root.pathText,
                   PyPath.abspath(text, cwd: context.projectRoot) == staticRoot else { return nil }
+            let setting = snapshot.lastSet("STATICFILES_DIRS", "STATIC_ROOT")
             return Finding("The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting. (staticfiles.E002)",
-                           setting: "STATICFILES_DIRS")
+                           setting: setting, entry: setting == "STATICFILES_DIRS" ? text : nil)
         }
     }
 }
@@ -72,12 +73,12 @@ public struct StaticRootNestedInDirsRule: Rule {
             let directory = PyPath.abspath(text, cwd: context.projectRoot)
             if PyPath.isStrictlyInside(staticRoot, directory) {
                 return Finding("STATIC_ROOT \(staticRoot) is inside STATICFILES_DIRS entry \(directory): "
-                               + "collectstatic will collect its own output", setting: "STATIC_ROOT")
+                               + "collectstatic will collect its own output", setting: snapshot.lastSet("STATIC_ROOT", "STATICFILES_DIRS"))
             }
             if PyPath.isStrictlyInside(directory, staticRoot) {
                 return Finding("STATICFILES_DIRS entry \(directory) is inside STATIC_ROOT \(staticRoot): "
                                + "collectstatic writes over its own sources (and --clear deletes them)",
-                               setting: "STATICFILES_DIRS")
+                               setting: snapshot.lastSet("STATICFILES_DIRS", "STATIC_ROOT"), entry: text)
             }
             return nil
         }
@@ -126,7 +127,7 @@ public struct StaticfilesDirMissingRule: Rule {
             guard !(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
             else { return nil }
             return Finding("The directory '\(text)' in the STATICFILES_DIRS setting does not exist. (staticfiles.W004)",
-                           setting: "STATICFILES_DIRS")
+                           setting: "STATICFILES_DIRS", entry: text)
         }
     }
 }
@@ -169,7 +170,9 @@ public struct FileSystemFinderMissingRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, let dirs = snapshot["STATICFILES_DIRS"]?.sequence, !dirs.isEmpty,
               let finders = snapshot["STATICFILES_FINDERS"]?.sequence else { return [] }
-        let hasFileSystemFinder = finders.contains { $0.string?.hasSuffix("FileSystemFinder") ?? false }
+        let hasFileSystemFinder = finders.contains {
+            snapshot.entry($0.string, isSubclassOf: "django.contrib.staticfiles.finders.FileSystemFinder")
+        }
         guard !hasFileSystemFinder else { return [] }
         return [Finding("STATICFILES_DIRS lists \(dirs.count) director\(dirs.count == 1 ? "y" : "ies") but "
                         + "STATICFILES_FINDERS has no FileSystemFinder: they are never collected",
@@ -193,7 +196,7 @@ public struct FinderImportRule: Rule {
         guard let snapshot = context.snapshot else { return [] }
         return (snapshot["STATICFILES_FINDERS"]?.sequence ?? []).compactMap(\.string).compactMap { finder in
             guard case .some(.some(let problem)) = snapshot.finderProblems[finder] else { return nil }
-            return Finding("STATICFILES_FINDERS entry '\(finder)': \(problem)", setting: "STATICFILES_FINDERS")
+            return Finding("STATICFILES_FINDERS entry '\(finder)': \(problem)", setting: "STATICFILES_FINDERS", entry: finder)
         }
     }
 }
@@ -215,7 +218,7 @@ public struct InstalledAppImportRule: Rule {
         guard let snapshot = context.snapshot else { return [] }
         return (snapshot["INSTALLED_APPS"]?.sequence ?? []).compactMap(\.string).compactMap { app in
             guard case .some(.some(let problem)) = snapshot.appProblems[app] else { return nil }
-            return Finding("INSTALLED_APPS entry '\(app)': \(problem)", setting: "INSTALLED_APPS")
+            return Finding("INSTALLED_APPS entry '\(app)': \(problem)", setting: "INSTALLED_APPS", entry: app)
         }
     }
 }

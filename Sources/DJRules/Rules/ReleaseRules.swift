@@ -71,7 +71,7 @@ public struct ReleaseStrategyBrokenRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         ReleaseExamples.releases(context).compactMap { alias, info in
-            info.error.map { Finding("STORAGES['\(alias)']: \($0)", setting: "STORAGES") }
+            info.error.map { Finding("STORAGES['\(alias)']: \($0)", setting: "STORAGES", entry: alias) }
         }
     }
 }
@@ -105,10 +105,10 @@ public struct ReleaseIdFallbackRule: Rule {
             let source = info.strategy.flatMap(\.string).map { "release_id_strategy \($0)() returned" } ?? "release_id is"
             switch id {
             case .none:
-                return Finding("STORAGES['\(alias)']: \(source) None: every deploy would share one manifest", setting: "STORAGES")
+                return Finding("STORAGES['\(alias)']: \(source) None: every deploy would share one manifest", setting: "STORAGES", entry: alias)
             case .string(let text) where Self.isFallback(text):
                 return Finding("STORAGES['\(alias)']: \(source) \(id.pythonRepr): every deploy would share one manifest",
-                               setting: "STORAGES",
+                               setting: "STORAGES", entry: alias,
                                hints: ["make the strategy fail loudly (or pass release_id from the build) instead of falling back"])
             default:
                 return nil
@@ -139,7 +139,7 @@ public struct ReleaseIdUnsafeRule: Rule {
             let safe = id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
             guard !safe || id.contains("..") else { return nil }
             return Finding("STORAGES['\(alias)']: release id \(SettingValue.quote(id)) is unsafe in a path or object key",
-                           setting: "STORAGES", hints: ["use letters, digits, '.', '_' and '-' only"])
+                           setting: "STORAGES", entry: alias, hints: ["use letters, digits, '.', '_' and '-' only"])
         }
     }
 }

@@ -235,7 +235,7 @@ public struct StorageBackendImportRule: Rule {
         var findings: [Finding] = []
         for alias in snapshot.storageAliases {
             if case .some(.some(let problem)) = snapshot.storageProblems[alias] {
-                findings.append(Finding("STORAGES['\(alias)']: \(problem)", setting: "STORAGES"))
+                findings.append(Finding("STORAGES['\(alias)']: \(problem)", setting: "STORAGES", entry: alias))
             } else if let failure = snapshot.storageFailures[alias] {
                 findings.append(Finding(
                     "STORAGES['\(alias)'] backend \(snapshot.storageBackend(alias) ?? "?") raised while being created: \(failure.message)",

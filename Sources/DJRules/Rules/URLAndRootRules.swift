@@ -100,7 +100,9 @@ public struct MediaURLEqualsStaticURLRule: Rule {
             hints.append("MEDIA_URL is not set: its default \"\" becomes \(SettingValue.quote(mediaURL))")
         }
         return [Finding("The MEDIA_URL and STATIC_URL settings must have different values (both are \(SettingValue.quote(staticURL)))",
-                        setting: snapshot.isExplicit("STATIC_URL") ? "STATIC_URL" : "MEDIA_URL", hints: hints)]
+                        setting: snapshot.lastSet("STATIC_URL", "MEDIA_URL"),
+                        hints: hints + snapshot.otherSettingHint(snapshot.lastSet("STATIC_URL", "MEDIA_URL") == "STATIC_URL" ? "MEDIA_URL" : "STATIC_URL",
+                                                                   projectRoot: context.projectRoot))]
     }
 }
 
@@ -126,12 +128,13 @@ public struct MediaRootEqualsStaticRootRule: Rule {
         let a = PyPath.abspath(mediaText, cwd: context.projectRoot)
         let b = PyPath.abspath(rootText, cwd: context.projectRoot)
         guard a == b else { return [] }
-        let caught = media == root && media.isString
-        let how = caught
+        let how = media == root  // Django compares the values as they are: equal strs, or equal Paths
             ? "Django raises ImproperlyConfigured"
             : "they are spelled differently (\(media.pythonRepr) and \(root.pythonRepr)), so Django does not notice"
+        let setting = snapshot.lastSet("STATIC_ROOT", "MEDIA_ROOT")
         return [Finding("The MEDIA_ROOT and STATIC_ROOT settings must have different values: both are \(a); \(how)",
-                        setting: "STATIC_ROOT")]
+                        setting: setting, hints: snapshot.otherSettingHint(setting == "STATIC_ROOT" ? "MEDIA_ROOT" : "STATIC_ROOT",
+                                                           projectRoot: context.projectRoot))]
     }
 }
 
@@ -150,7 +153,8 @@ public struct MediaURLInsideStaticURLRule: Rule {
         guard let snapshot = context.snapshot, snapshot["DEBUG"]?.isTruthy ?? false,
               let staticURL = judgedURL(snapshot, "STATIC_URL"), let mediaURL = judgedURL(snapshot, "MEDIA_URL"),
               !staticURL.isEmpty, !mediaURL.isEmpty, mediaURL != staticURL, mediaURL.hasPrefix(staticURL) else { return [] }
-        return [Finding("runserver can't serve media if MEDIA_URL is within STATIC_URL.", setting: "MEDIA_URL")]
+        return [Finding("runserver can't serve media if MEDIA_URL is within STATIC_URL.",
+                        setting: snapshot.lastSet("MEDIA_URL", "STATIC_URL"))]
     }
 }
 

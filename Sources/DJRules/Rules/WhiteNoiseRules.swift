@@ -15,6 +15,16 @@ private let middleware = """
     ]
     """
 
+/// A project's own WhiteNoiseMiddleware subclass (as pretalx has).
+private let siteMiddleware = "site_middleware.py"
+private let siteMiddlewareSource = """
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+
+    class SiteWhiteNoiseMiddleware(WhiteNoiseMiddleware):
+        pass
+    """
+
 private func storages(_ backend: String, options: String = "") -> String {
     """
     STORAGES = {
@@ -28,7 +38,10 @@ extension SettingsSnapshot {
     /// MIDDLEWARE entries (nil for an entry that is not a string), in order.
     var middlewarePaths: [String?] { (self["MIDDLEWARE"]?.sequence ?? []).map(\.string) }
 
-    var hasWhiteNoiseMiddleware: Bool { middlewarePaths.contains(whiteNoiseMiddleware) }
+    /// Position of WhiteNoiseMiddleware (or a subclass) in MIDDLEWARE.
+    var whiteNoiseMiddlewareIndex: Int? { middlewarePaths.firstIndex { entry($0, isSubclassOf: whiteNoiseMiddleware) } }
+
+    var hasWhiteNoiseMiddleware: Bool { whiteNoiseMiddlewareIndex != nil }
 
     /// The staticfiles backend is one of WhiteNoise's storages (or a subclass).
     var usesWhiteNoiseStorage: Bool {
@@ -81,6 +94,12 @@ func isObjectStorageHost(_ host: String) -> Bool {
 }
 
 public struct WhiteNoiseMiddlewareOrderRule: Rule {
+    /// Middleware that may stand between SecurityMiddleware and WhiteNoise, because static responses
+    /// need what it does and it touches neither the database nor the session: django-cors-headers
+    /// documents CorsMiddleware "before any middleware that can generate responses such as ...
+    /// WhiteNoiseMiddleware" (fonts and modules fetched cross-origin need its headers).
+    static let mayPrecedeWhiteNoise = ["corsheaders.middleware.CorsMiddleware"]
+
     public static let description = RuleDescription(
         code: "WN001", name: "whitenoise-middleware-position", severity: .warning,
         summary: "WhiteNoiseMiddleware is not directly after SecurityMiddleware (or first, without it).",
@@ -112,21 +131,46 @@ public struct WhiteNoiseMiddlewareOrderRule: Rule {
                     "django.contrib.sessions.middleware.SessionMiddleware",
                 ]
                 """),
+            // django-cors-headers' documented placement: above WhiteNoise, so static files get CORS headers.
+            Example("""
+                MIDDLEWARE = [
+                    "django.middleware.security.SecurityMiddleware",
+                    "corsheaders.middleware.CorsMiddleware",
+                    "whitenoise.middleware.WhiteNoiseMiddleware",
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                ]
+                """),
+            // A project's subclass is recognised by its bases.
+            Example("""
+                MIDDLEWARE = [
+                    "django.middleware.security.SecurityMiddleware",
+                    "site_middleware.SiteWhiteNoiseMiddleware",
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                ]
+                """, files: [siteMiddleware: siteMiddlewareSource]),
         ])
 
     public init() {}
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot else { return [] }
         let paths = snapshot.middlewarePaths
-        guard let index = paths.firstIndex(of: whiteNoiseMiddleware) else { return [] }
-        let security = paths.firstIndex(of: securityMiddleware)
-        guard index != security.map({ $0 + 1 }) ?? 0 else { return [] }
-        let position = index == 0
-            ? "it is first, above SecurityMiddleware"
-            : "it is MIDDLEWARE[\(index)], after \(paths[index - 1].map(SettingValue.quote) ?? "a non-string entry")"
+        guard let index = snapshot.whiteNoiseMiddlewareIndex else { return [] }
+        let security = paths.firstIndex { snapshot.entry($0, isSubclassOf: securityMiddleware) }
+        let above = paths[..<index].enumerated().filter { position, path in
+            position != security && !Self.mayPrecedeWhiteNoise.contains { snapshot.entry(path, isSubclassOf: $0) }
+        }
+        let securityBelow = security.map { $0 > index } ?? false
+        let position: String
+        if securityBelow {
+            position = "it is MIDDLEWARE[\(index)], above SecurityMiddleware"
+        } else if let misplaced = above.first {
+            position = "it is MIDDLEWARE[\(index)], below \(misplaced.element.map(SettingValue.quote) ?? "a non-string entry")"
+        } else {
+            return []
+        }
         return [Finding(
-            "Place whitenoise.middleware.WhiteNoiseMiddleware directly after SecurityMiddleware and above all other middleware.",
-            setting: "MIDDLEWARE", hints: [position])]
+            "Place \(paths[index] ?? whiteNoiseMiddleware) directly after SecurityMiddleware and above all other middleware.",
+            setting: "MIDDLEWARE", entry: paths[index], hints: [position])]
     }
 }
 
@@ -140,7 +184,9 @@ public struct WhiteNoiseStorageWithoutMiddlewareRule: Rule {
             every static URL is a 404 in production.
             """,
         bad: [Example(storages(compressedManifestStorage) + "\nSTATIC_ROOT = \"/srv/static\"")],
-        good: [Example(middleware + "\n" + storages(compressedManifestStorage) + "\nSTATIC_ROOT = \"/srv/static\"")])
+        good: [Example(middleware + "\n" + storages(compressedManifestStorage) + "\nSTATIC_ROOT = \"/srv/static\""),
+               Example("MIDDLEWARE = [\"site_middleware.SiteWhiteNoiseMiddleware\"]\n" + storages(compressedManifestStorage)
+                       + "\nSTATIC_ROOT = \"/srv/static\"", files: [siteMiddleware: siteMiddlewareSource])])
 
     public init() {}
     public func check(_ context: RuleContext) -> [Finding] {
