@@ -52,8 +52,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         self.storageRepr = "<\(storage.className) object>"
         // `\w` follows the Unicode database of the project's interpreter (3.11: 14.0, 3.12+: 15.0).
         let minor = pythonVersion.split(separator: ".").dropFirst().first.flatMap { Int($0) } ?? 11
-        self.groups = try Self.patterns(for: version, aggregation: manifest.jsModuleImportAggregation,
-                                        unicode: minor >= 12 ? .python312 : .python311)
+        self.groups = try Self.groups(manifest.patterns, unicode: minor >= 12 ? .python312 : .python311)
         self.flavor = Self.flavor(pythonVersion)
     }
 
@@ -80,62 +79,27 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         do { return try PyURL.urljoin(base, url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
     }
 
-    // MARK: Django's pattern table, per version
+    // MARK: the storage's own patterns
 
-    static let cssIgnored = #"/\*.*?\*/|\\.|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*""#
-    static let jsIgnored = #"/\*.*?\*/|//[^\n]*|\\.|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`"#
-
-    static func patterns(for version: DjangoVersion, aggregation: Bool, unicode: PyUnicodeVersion) throws(CollectError) -> [Group] {
-        let v61 = version >= DjangoVersion(6, 1), v60 = version >= DjangoVersion(6, 0)
-        let v50 = version >= DjangoVersion(5, 0), v52 = version >= DjangoVersion(5, 2)
-        let css = v61 ? cssIgnored : nil, js = v61 ? jsIgnored : nil
-        var cssPatterns: [(String, String, String?)] = [
-            (v60 ? #"(?P<matched>url\((?P<quote>['"]{0,1})\s*(?P<url>.*?)(?P=quote)\))"#
-                 : #"(?P<matched>url\(['"]{0,1}\s*(?P<url>.*?)["']{0,1}\))"#, #"url("%(url)s")"#, css),
-            (#"(?P<matched>@import\s*["']\s*(?P<url>.*?)["'])"#, #"@import url("%(url)s")"#, css),
-        ]
-        cssPatterns.append((v50 ? #"(?m)^(?P<matched>/\*#[ \t](?-i:sourceMappingURL)=(?P<url>.*)[ \t]*\*/)$"#
-                                : #"(?m)(?P<matched>)^(/\*#[ \t](?-i:sourceMappingURL)=(?P<url>.*)[ \t]*\*/)$"#,
-                            "/*# sourceMappingURL=%(url)s */", js))
-        var jsPatterns: [(String, String, String?)] = [
-            (v50 ? #"(?m)^(?P<matched>//# (?-i:sourceMappingURL)=(?P<url>.*))$"#
-                 : #"(?m)(?P<matched>)^(//# (?-i:sourceMappingURL)=(?P<url>.*))$"#, "//# sourceMappingURL=%(url)s", js),
-        ]
-        if aggregation {
-            if v61 {
-                jsPatterns += [
-                    (#"(?P<matched>import(?P<import>[\s\{][^;]*?|\*\s*as\s*\w+)\s*from\s*['"](?P<url>[./].*?)["'])"#,
-                     #"import%(import)s from "%(url)s""#, js),
-                    (#"(?P<matched>export(?P<exports>[\s\{][^;]*?)\s*from\s*["'](?P<url>[./].*?)["'])"#,
-                     #"export%(exports)s from "%(url)s""#, js),
-                    (#"(?P<matched>import\s*['"](?P<url>[./].*?)["'])"#, #"import"%(url)s""#, js),
-                    (#"(?P<matched>import\(["'](?P<url>[./].*?)["']\))"#, #"import("%(url)s")"#, js),
-                ]
-            } else {
-                let importClause = v52 ? #"(?s:(?P<import>[\s\{].*?|\*\s*as\s*\w+))"# : #"(?s:(?P<import>[\s\{].*?))"#
-                jsPatterns += [
-                    (#"(?P<matched>import"# + importClause + #"\s*from\s*['"](?P<url>[./].*?)["']\s*;)"#,
-                     #"import%(import)s from "%(url)s";"#, nil),
-                    (#"(?P<matched>export(?s:(?P<exports>[\s\{].*?))\s*from\s*["'](?P<url>[./].*?)["']\s*;)"#,
-                     #"export%(exports)s from "%(url)s";"#, nil),
-                    (#"(?P<matched>import\s*['"](?P<url>[./].*?)["']\s*;)"#, #"import"%(url)s";"#, nil),
-                    (#"(?P<matched>import\(["'](?P<url>.*?)["']\))"#, #"import("%(url)s")"#, nil),
-                ]
+    /// The live storage's `_patterns`, compiled for djstatic's port of `re`.
+    static func groups(_ described: [CollectDescription.PatternGroup], unicode: PyUnicodeVersion) throws(CollectError) -> [Group] {
+        func compile(_ regex: CollectDescription.Regex) throws(CollectError) -> PyRegex {
+            do {
+                return try PyRegex(regex.pattern, flags: PyRegex.Flags(rawValue: regex.flags), unicode: unicode)
+            } catch {
+                throw CollectError("RuntimeError", "djstatic cannot compile the storage's pattern \(regex.pattern) (from its patterns): \(error)")
             }
         }
-        func compile(_ list: [(String, String, String?)]) throws(CollectError) -> [Pattern] {
-            var out: [Pattern] = []
-            for (pattern, template, ignored) in list {
-                do {
-                    out.append(Pattern(regex: try PyRegex(pattern, flags: [.ignoreCase], unicode: unicode), template: template,
-                                       ignored: try ignored.map { try PyRegex($0, flags: [.dotAll], unicode: unicode) }))
-                } catch {
-                    throw CollectError("RuntimeError", "djstatic cannot compile Django's pattern \(pattern): \(error)")
-                }
+        var groups: [Group] = []
+        for group in described {
+            var patterns: [Pattern] = []
+            for pattern in group.patterns {
+                patterns.append(Pattern(regex: try compile(pattern.regex), template: pattern.template,
+                                        ignored: try pattern.ignored.map(compile)))
             }
-            return out
+            groups.append(Group(glob: group.glob, patterns: patterns))
         }
-        return [Group(glob: "*.css", patterns: try compile(cssPatterns)), Group(glob: "*.js", patterns: try compile(jsPatterns))]
+        return groups
     }
 
     // MARK: post_process

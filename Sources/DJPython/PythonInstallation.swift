@@ -73,6 +73,7 @@ public struct PythonInstallation: Sendable, Hashable, CustomStringConvertible {
             version = String(fromLib.dropFirst("python".count))
         }
         // `home` is the base interpreter's bin directory; resolve symlinked prefixes (pyenv shims).
+        try requireSupported(version, python: "\(homeBin)/python\(version) (base of \(venv))")
         let resolvedBin = URL(fileURLWithPath: homeBin).resolvingSymlinksInPath().path
         let prefix = URL(fileURLWithPath: resolvedBin).deletingLastPathComponent().path
         let search = findLibrary(prefix: prefix, version: version)
@@ -115,6 +116,7 @@ public struct PythonInstallation: Sendable, Hashable, CustomStringConvertible {
             throw .notFound("\(path) (cannot tell its version from \(realName))")
         }
         let version = String(realName.dropFirst("python".count))
+        try requireSupported(version, python: path)
         let prefix = real.deletingLastPathComponent().deletingLastPathComponent().path
         let search = findLibrary(prefix: prefix, version: version)
         guard let library = search.found else { throw .noSharedLibrary(python: path, searched: search.tried) }
@@ -141,11 +143,17 @@ public struct PythonInstallation: Sendable, Hashable, CustomStringConvertible {
         return (nil, tried)
     }
 
-    static func validated(_ installation: PythonInstallation) throws(LocateError) -> PythonInstallation {
-        let parts = installation.version.split(separator: ".")
+    /// An interpreter outside 3.10-3.13 is named as such before its library is looked for (a
+    /// Python 3.7 has a libpython3.7m.so that is not the problem).
+    static func requireSupported(_ version: String, python: String) throws(LocateError) {
+        let parts = version.split(separator: ".")
         guard parts.count == 2, parts[0] == "3", let minor = Int(parts[1]), supportedMinors.contains(minor) else {
-            throw .unsupportedVersion(installation.version, python: installation.origin)
+            throw .unsupportedVersion(version.isEmpty ? "of unknown version" : version, python: python)
         }
+    }
+
+    static func validated(_ installation: PythonInstallation) throws(LocateError) -> PythonInstallation {
+        try requireSupported(installation.version, python: installation.origin)
         let stdlib = "\(installation.home)/lib/python\(installation.version)/os.py"
         guard FileManager.default.fileExists(atPath: stdlib) else { throw .brokenHome(installation.home) }
         return installation

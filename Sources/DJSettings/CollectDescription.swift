@@ -42,22 +42,56 @@ public struct CollectDescription: Sendable, Hashable {
         public var strict: Bool
         public var keepIntermediateFiles: Bool
         public var maxPostProcessPasses: Int
-        public var jsModuleImportAggregation: Bool
+        /// The live storage's reference patterns (`storage._patterns`), per file glob in order.
+        public var patterns: [PatternGroup]
         /// Directory of the manifest storage (differs from the storage's for release-specific manifests).
         public var location: String?
         public var filePermissions: Int?
         public var directoryPermissions: Int?
         public init(name: String, version: String, strict: Bool, keepIntermediateFiles: Bool, maxPostProcessPasses: Int,
-                    jsModuleImportAggregation: Bool, location: String?, filePermissions: Int?, directoryPermissions: Int?) {
+                    patterns: [PatternGroup], location: String?, filePermissions: Int?, directoryPermissions: Int?) {
             self.name = name
             self.version = version
             self.strict = strict
             self.keepIntermediateFiles = keepIntermediateFiles
             self.maxPostProcessPasses = maxPostProcessPasses
-            self.jsModuleImportAggregation = jsModuleImportAggregation
+            self.patterns = patterns
             self.location = location
             self.filePermissions = filePermissions
             self.directoryPermissions = directoryPermissions
+        }
+    }
+
+    /// A regular expression as Python compiled it: its text and its `re` flags (IGNORECASE,
+    /// MULTILINE, DOTALL bits).
+    public struct Regex: Sendable, Hashable {
+        public var pattern: String
+        public var flags: Int
+        public init(pattern: String, flags: Int) {
+            self.pattern = pattern
+            self.flags = flags
+        }
+    }
+
+    /// The patterns a manifest storage applies to files matching `glob`: each rewrites the matches
+    /// of `regex` with `template`; since Django 6.1, not inside the blocks `ignored` matches.
+    public struct PatternGroup: Sendable, Hashable {
+        public struct Pattern: Sendable, Hashable {
+            public var regex: Regex
+            public var template: String
+            public var ignored: Regex?
+            public init(regex: Regex, template: String, ignored: Regex?) {
+                self.regex = regex
+                self.template = template
+                self.ignored = ignored
+            }
+        }
+
+        public var glob: String
+        public var patterns: [Pattern]
+        public init(glob: String, patterns: [Pattern]) {
+            self.glob = glob
+            self.patterns = patterns
         }
     }
 

@@ -31,7 +31,8 @@ struct CollectCommand: ParsableCommand {
     @Flag(name: .customLong("no-post-process"), help: "Do NOT post process collected files.")
     var noPostProcess = false
 
-    @Option(name: [.short, .customLong("ignore")],
+    // argparse spellings: -iPATTERN and -v0 as well as -i PATTERN, --ignore=PATTERN, --verbosity=0.
+    @Option(name: [.customShort("i", allowingJoined: true), .customLong("ignore")],
             help: ArgumentHelp("Ignore files or directories matching this glob-style pattern. Use multiple times to ignore more.",
                                valueName: "PATTERN"))
     var ignore: [String] = []
@@ -50,7 +51,7 @@ struct CollectCommand: ParsableCommand {
           help: "Don't ignore the common private glob-style patterns (defaults to 'CVS', '.*' and '*~').")
     var noDefaultIgnore = false
 
-    @Option(name: [.customShort("v"), .customLong("verbosity")], help: "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
+    @Option(name: [.customShort("v", allowingJoined: true), .customLong("verbosity")], help: "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
     var verbosity: Int = 1
 
     @Flag(name: .customLong("force-upload"),

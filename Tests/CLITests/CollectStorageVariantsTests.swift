@@ -4,7 +4,8 @@ import Testing
 /// Differential tests of project-defined and configured static storages
 /// (fixtures/collect-variants, configuration chosen by VARIANT): JS module import aggregation,
 /// keep_intermediate_files, manifest_strict = False, upload permissions, a release-specific
-/// manifest location from OPTIONS, and prefixed / doubly listed STATICFILES_DIRS roots.
+/// manifest location from OPTIONS, prefixed / doubly listed STATICFILES_DIRS roots, and a
+/// subclass with its own reference patterns.
 struct CollectVariantScenario: CustomTestStringConvertible, Sendable {
     struct Run: Sendable {
         var arguments: [String]
@@ -46,6 +47,9 @@ enum CollectVariantScenarios {
                 Run(arguments: ["--noinput"], environment: ["RELEASE_ID": "r2024.1"]),
                 Run(arguments: ["--noinput"], environment: ["RELEASE_ID": "r2024.2"]),
                 Run(arguments: ["--noinput", "-v", "2"], environment: ["RELEASE_ID": "r2024.2"]),
+            ]),
+            CollectVariantScenario(name: "a subclass's own patterns and templates", variant: "patterns", venv: venv, runs: [
+                Run(arguments: ["--noinput", "-v", "2"]), Run(arguments: ["--noinput"]),
             ]),
             CollectVariantScenario(name: "vendor prefix and one root under two prefixes", variant: "prefixes", venv: venv, runs: [
                 Run(arguments: ["--noinput", "-v", "2"]), Run(arguments: ["--noinput"]),
@@ -107,6 +111,12 @@ struct CollectStorageVariantsTests {
             #expect(fm.fileExists(atPath: root + "/pre2/sub/shared.css"))
             #expect(!fm.fileExists(atPath: root + "/pre"))
             #expect(fm.fileExists(atPath: root + "/vendor/vendor.css"))
+        case "patterns":
+            // The project's pattern rewrote loadImage(...) and the SVG's href: the hashed names are in them.
+            let js = try fm.contentsOfDirectory(atPath: root + "/js").first { $0.hasPrefix("gallery.") && $0 != "gallery.js" }
+            let text = try String(contentsOfFile: root + "/js/" + (js ?? "gallery.js"), encoding: .utf8)
+            #expect(text.contains("loadImage(\"../img/bg.") && !text.contains("loadImage(\"../img/bg.png\")"), "\(text)")
+            #expect(text.contains("const fallback = \"../img/bg.png\""), "\(text)")
         case "intermediate":
             // base.css references colors.css, which references p.css: intermediate names remain.
             let names = try fm.contentsOfDirectory(atPath: root + "/css").filter { $0.hasPrefix("base.") && $0 != "base.css" }

@@ -138,11 +138,44 @@ def _manifest(storage, location, file_mode, directory_mode):
         "manifest_strict": bool(storage.manifest_strict),
         "keep_intermediate_files": bool(storage.keep_intermediate_files),
         "max_post_process_passes": int(storage.max_post_process_passes),
-        "support_js_module_import_aggregation": bool(storage.support_js_module_import_aggregation),
+        "patterns": _live_patterns(storage),
         "manifest_location": location,
         "manifest_file_permissions_mode": file_mode,
         "manifest_directory_permissions_mode": directory_mode,
     }
+
+
+def _live_patterns(storage):
+    """The storage's compiled reference patterns (``storage._patterns``, built by
+    HashedFilesMixin.__init__ from ``patterns`` and, when enabled, the JS module import patterns),
+    for djstatic's port of ``re``: a subclass that adds or changes patterns is collected with its
+    own. What the port does not reproduce is refused, naming the attribute."""
+    import re
+
+    reproduced = re.IGNORECASE | re.MULTILINE | re.DOTALL
+    field = re.compile(r"%\((\w+)\)s")
+
+    def regex(compiled, template=None):
+        if compiled is None:
+            return None
+        if not isinstance(compiled.pattern, str) or compiled.flags & ~(reproduced | re.UNICODE):
+            raise Unsupported(f"staticfiles storage {dotted(type(storage))}: patterns holds {compiled.pattern!r} with "
+                              "flags djstatic's regular expressions do not reproduce (only IGNORECASE, MULTILINE, DOTALL)")
+        if template is not None and (not isinstance(template, str) or "%" in field.sub("", template)
+                                     or not set(field.findall(template)) <= set(compiled.groupindex)):
+            raise Unsupported(f"staticfiles storage {dotted(type(storage))}: patterns has the template {template!r}; "
+                              "djstatic reproduces templates made of %(group)s fields of the pattern's own groups")
+        return {"pattern": compiled.pattern, "flags": compiled.flags & reproduced}
+
+    groups = []
+    for extension, patterns in storage._patterns.items():
+        entries = []
+        for entry in patterns:  # (compiled, template) before Django 6.1, (compiled, template, ignored_re) since
+            compiled, template = entry[0], entry[1]
+            entries.append({"regex": regex(compiled, template), "template": template,
+                            "ignored": regex(entry[2] if len(entry) > 2 else None)})
+        groups.append({"glob": extension, "patterns": entries})
+    return groups
 
 
 def _s3_classes():
