@@ -98,7 +98,10 @@ public struct Evaluator: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw .helper("unreadable answer from the evaluator")
         }
-        return Self.decode(object, output: output, request: request)
+        // What the settings printed is shown with -v: scrubbed of the credentials this evaluation met.
+        let scrubbed = output.isEmpty ? output : try PythonRuntime.shared.call(
+            "scrub_output", argument: output, installation: installation, timeout: nil, capture: false).result
+        return Self.decode(object, output: scrubbed, request: request)
     }
 
     static func decode(_ object: [String: Any], output: String, request: EvaluationRequest) -> EvaluationOutcome {
@@ -174,6 +177,29 @@ public struct Evaluator: Sendable {
                                  installedDjango: django)
     }
 
+    /// `[{"glob", "patterns": [{"regex": {"pattern", "flags"}, "template", "ignored"}]}]`, strictly.
+    static func decodePatterns(_ any: Any?) -> [CollectDescription.PatternGroup]? {
+        func regex(_ any: Any?) -> CollectDescription.Regex? {
+            guard let object = any as? [String: Any], let pattern = object["pattern"] as? String,
+                  let flags = object["flags"] as? Int else { return nil }
+            return CollectDescription.Regex(pattern: pattern, flags: flags)
+        }
+        guard let groups = any as? [[String: Any]] else { return nil }
+        var out: [CollectDescription.PatternGroup] = []
+        for group in groups {
+            guard let glob = group["glob"] as? String, let entries = group["patterns"] as? [[String: Any]] else { return nil }
+            var patterns: [CollectDescription.PatternGroup.Pattern] = []
+            for entry in entries {
+                guard let compiled = regex(entry["regex"]), let template = entry["template"] as? String else { return nil }
+                let ignored = regex(entry["ignored"])
+                guard ignored != nil || entry["ignored"] is NSNull || entry["ignored"] == nil else { return nil }
+                patterns.append(.init(regex: compiled, template: template, ignored: ignored))
+            }
+            out.append(.init(glob: glob, patterns: patterns))
+        }
+        return out
+    }
+
     static func decodeCollect(_ object: [String: Any]) -> Result<CollectDescription, CollectFailure> {
         if let error = object["error"] as? [String: Any] {
             return .failure(CollectFailure(message: error["message"] as? String ?? "", location: location(error),
@@ -197,13 +223,17 @@ public struct Evaluator: Sendable {
         }
         var manifest: CollectDescription.Manifest?
         if storage["kind"] as? String == "manifest" {
+            guard let patterns = decodePatterns(storage["patterns"]) else {
+                return .failure(CollectFailure(message: "djstatic's helper described the storage's patterns in an unknown form",
+                                               location: nil, unsupported: false))
+            }
             manifest = CollectDescription.Manifest(
                 name: storage["manifest_name"] as? String ?? "staticfiles.json",
                 version: storage["manifest_version"] as? String ?? "1.1",
                 strict: storage["manifest_strict"] as? Bool ?? true,
                 keepIntermediateFiles: storage["keep_intermediate_files"] as? Bool ?? false,
                 maxPostProcessPasses: storage["max_post_process_passes"] as? Int ?? 5,
-                jsModuleImportAggregation: storage["support_js_module_import_aggregation"] as? Bool ?? false,
+                patterns: patterns,
                 location: storage["manifest_location"] as? String,
                 filePermissions: storage["manifest_file_permissions_mode"] as? Int,
                 directoryPermissions: storage["manifest_directory_permissions_mode"] as? Int)

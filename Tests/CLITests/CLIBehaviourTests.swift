@@ -188,6 +188,119 @@ import Testing
         #expect(result.stderr.contains("is Python 3.12 but --python embeds Python 3.11"), "\(result.summary)")
     }
 
+    /// A Python 3.7 virtualenv has a libpython3.7m.so: the message names the version, not the library.
+    @Test func unsupportedPythonIsNamedAsSuch() throws {
+        let directory = try project([
+            "s.py": Self.clean,
+            "py37/bin/python3.7": "",
+            "py37/lib/libpython3.7m.so.1.0": "",
+            "venv/pyvenv.cfg": "home = PLACEHOLDER/py37/bin\ninclude-system-site-packages = false\nversion = 3.7.17\n",
+        ])
+        let config = directory.appendingPathComponent("venv/pyvenv.cfg")
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "PLACEHOLDER", with: directory.path)
+            .write(to: config, atomically: true, encoding: .utf8)
+        let result = try djstatic(["check", "s.py", "--python-path", directory.appendingPathComponent("venv").path],
+                                  in: directory, venv: nil)
+        #expect(result.status == 2, "\(result.summary)")
+        #expect(result.stderr.contains("is Python 3.7; djstatic supports Python 3.10 to 3.13"), "\(result.summary)")
+        #expect(!result.stderr.contains("enable-shared"), "\(result.summary)")
+    }
+
+    /// collectstatic's option spellings, as Django's own argparse parser accepts or refuses them.
+    @Test func collectAcceptsWhatCollectstaticAccepts() throws {
+        let directory = try project([
+            "s.py": Self.clean + "\nSTATICFILES_DIRS = [\"assets\"]",
+            "assets/site.css": "body {}",
+        ])
+        let spellings: [[String]] = [
+            ["-v0"], ["-v", "0"], ["--verbosity=0"], ["--verbosity", "2"], ["-v3"], ["-i", "*.txt"], ["-i*.txt"],
+            ["--ignore=*.txt"], ["--ignore", "*.txt", "-i", "*.map"], ["-n"], ["-l"], ["-c"], ["-nc"], ["-cl"],
+            ["--no-input"], ["--noinput"], ["--no-post-process"], ["--no-default-ignore"], ["--dry-run", "--clear"],
+            ["-v4"], ["--verbosity=x"], ["-x"],
+        ]
+        let parser = """
+            import json, sys
+            from django.contrib.staticfiles.management.commands.collectstatic import Command
+            for arguments in json.load(sys.stdin):
+                try:
+                    Command().create_parser("manage.py", "collectstatic").parse_args(arguments)
+                    print("accepted")
+                except BaseException:
+                    print("refused")
+            """
+        let encoded = String(decoding: try JSONSerialization.data(withJSONObject: spellings), as: UTF8.self)
+        let django = try runProcess(Paths.python("dj52"), ["-c", parser], environment: Paths.baseEnvironment(), input: encoded)
+        let verdicts = django.stdout.split(separator: "\n").map(String.init)
+        try #require(verdicts.count == spellings.count, "\(django.summary)")
+        for (arguments, verdict) in zip(spellings, verdicts) {
+            let result = try runProcess(try Paths.djstatic(),
+                                        ["collect", "s.py", "--noinput", "-n", "--python-path", Paths.venv("dj52").path] + arguments,
+                                        environment: Paths.baseEnvironment(), currentDirectory: directory)
+            #expect((result.status == 0) == (verdict == "accepted"), "\(arguments): Django \(verdict); \(result.summary)")
+        }
+    }
+
+    /// A storage's own patterns that the regex port cannot reproduce are refused by name (exit 2),
+    /// never collected with other patterns.
+    @Test func irreproduciblePatternsAreRefusedByName() throws {
+        let storage = """
+            from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+
+
+            class VerboseStorage(ManifestStaticFilesStorage):
+                patterns = (("*.js", ((r"(?x) (?P<matched> load \\( '(?P<url>[^']+)' \\) )", "load('%(url)s')"),)),)
+
+
+            class PercentStorage(ManifestStaticFilesStorage):
+                patterns = (("*.js", ((r"(?P<matched>load\\('(?P<url>[^']+)'\\))", "load('%(url)s') /* 100%% */"),)),)
+            """
+        for (backend, reason) in [("VerboseStorage", "only IGNORECASE, MULTILINE, DOTALL"), ("PercentStorage", "template")] {
+            let directory = try project([
+                "s.py": Self.clean + "\nSTATIC_ROOT = \"out\"\nSTATICFILES_DIRS = [\"assets\"]\n"
+                    + "STORAGES = {\"staticfiles\": {\"BACKEND\": \"shop_storage.\(backend)\"}}",
+                "shop_storage.py": storage,
+                "assets/app.js": "load('app.js');",
+            ])
+            let result = try runProcess(try Paths.djstatic(),
+                                        ["collect", "s.py", "--noinput", "--python-path", Paths.venv("dj52").path],
+                                        environment: Paths.baseEnvironment(), currentDirectory: directory)
+            #expect(result.status == 2, "\(backend): \(result.summary)")
+            #expect(result.stderr.contains("shop_storage.\(backend): patterns") && result.stderr.contains(reason),
+                    "\(backend): \(result.summary)")
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+        }
+    }
+
+    /// Settings code cannot end djstatic, close its descriptors or print into its report.
+    @Test func hostileSettingsCannotBreakTheReport() throws {
+        let exiting = try djstatic(["check", "s.py", "--format", "json"],
+                                   in: try project(["s.py": Self.clean + "\nimport os\nos._exit(0)\n"]))
+        #expect(exiting.status == 2, "\(exiting.summary)")
+        let report = try jsonObject(exiting.stdout, what: "os._exit settings")
+        let codes = (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes == ["EVAL001"] && exiting.stdout.contains("os._exit(0)"), "\(exiting.summary)")
+
+        let closing = try djstatic(["check", "s.py", "--format", "json"],
+                                   in: try project(["s.py": Self.clean + "\nimport os\nos.closerange(3, 4096)\nSTATIC_URL = 'static'\n"]))
+        #expect(closing.status == 1, "\(closing.summary)")
+        #expect(try jsonObject(closing.stdout, what: "closerange settings")["summary"] != nil, "\(closing.summary)")
+
+        let chatty = """
+            import sys, threading, time
+            def chatter():
+                for _ in range(200):
+                    print("tick from a settings thread")
+                    sys.stdout.flush()
+                    time.sleep(0.002)
+            threading.Thread(target=chatter, daemon=True).start()
+            time.sleep(0.01)
+            """
+        let threaded = try djstatic(["check", "s.py", "--format", "json"], in: try project(["s.py": Self.clean + "\n" + chatty]))
+        #expect(threaded.status == 0, "\(threaded.summary)")
+        #expect(!threaded.stdout.contains("tick"), "\(threaded.summary)")
+        _ = try jsonObject(threaded.stdout, what: "settings with a printing thread")
+    }
+
     @Test func ruleDocumentation() throws {
         let directory = FileManager.default.temporaryDirectory
         let rule = try djstatic(["rule", "DJS006"], in: directory, venv: nil)

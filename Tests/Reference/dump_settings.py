@@ -13,10 +13,12 @@ with getattr() after the script prefix is set as django.setup() sets it, in the 
 This is a deliberately independent implementation of that contract (it shares no code with
 djstatic's evaluator): the point of the test is that two implementations agree.
 
-Redaction, as djstatic does it:
+Redaction, as djstatic does it (credential-named environment variables' values count as masked
+credentials from the start):
   * a str/bytes stored under a credential-like setting name or dict key (list/tuple items use the
     enclosing name) is masked: "*" * min(len, 8), or an AWS key id's first and last 4 characters;
-  * in every other str, URL passwords (scheme://user:***@) and AWS key ids are masked;
+  * in every other str (and bytes), URL passwords (scheme://user:***@), query-string credentials
+    (?X-Amz-Signature=, &token=, sig=, ...) and AWS key ids are masked;
   * every masked credential that looks random (8+ characters, not a plain all-lower or
     all-upper word) is then masked wherever else its text occurs, in values and keys alike.
 djstatic also masks credentials it finds written as literals in project sources (SEC001); this
@@ -41,6 +43,11 @@ NOT_CREDENTIAL_SUFFIXES = ("_FILE", "_PATH", "_ENV", "_NAME", "_BACKEND", "_CLAS
 USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^:/@\s]*):[^@/\s]+@")
 # An AWS access key id, as a whole word.
 AWS_ID = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+# Query-string parameters that carry credentials (presigned URLs, SAS and API tokens).
+TOKEN_PARAMETERS = ("X-Amz-Credential", "X-Amz-Signature", "X-Amz-Security-Token", "X-Goog-Credential",
+                    "X-Goog-Signature", "Signature", "sig", "token", "access_token", "auth_token", "api_key",
+                    "apikey", "key", "secret", "password", "AWSAccessKeyId")
+QUERY_TOKEN = re.compile(r"([?&;](?:%s)=)([^&;#\s'\"]+)" % "|".join(TOKEN_PARAMETERS), re.IGNORECASE)
 
 # Containers nested this deep (or containing themselves) are not followed.
 DEPTH_LIMIT = 32
@@ -82,6 +89,7 @@ def mask(text):
 def scrub(text):
     """Masks URL passwords and AWS key ids anywhere in a text."""
     text = USERINFO.sub(lambda m: m.group(1) + m.group(2) + ":***@", text)
+    text = QUERY_TOKEN.sub(lambda m: m.group(1) + mask(m.group(2)), text)
     return AWS_ID.sub(lambda m: mask(m.group(0)), text)
 
 
@@ -109,7 +117,7 @@ def plain(value, name, depth, ancestors):
         text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return scrub(text)
     if isinstance(value, bytes):
-        return value.decode("latin-1")
+        return scrub(value.decode("latin-1"))
     if isinstance(value, os.PathLike):
         try:
             return os.fsdecode(os.fspath(value))
@@ -227,6 +235,10 @@ def main():
     sys.argv = ["manage.py", "check"]
     if not os.environ.get("DJANGO_SETTINGS_MODULE"):
         sys.exit("dump_settings.py: set DJANGO_SETTINGS_MODULE")
+    # The value of a credential-named environment variable is a credential wherever it turns up.
+    for variable, text in os.environ.items():
+        if names_credential(variable) and text:
+            mask(text)
 
     import warnings
 

@@ -780,6 +780,74 @@ def _migration(mode, module, settings, table, response, finder):
     return out
 
 
+class SettingsExit(BaseException):
+    """What ``os._exit()`` raises while settings are evaluated: it would end djstatic itself."""
+
+
+class _ProcessGuard:
+    """Keeps what settings code does away from djstatic's own process while it runs: ``os._exit``
+    raises SettingsExit instead of ending djstatic (a gate that passes by exiting 0), ``os.close``
+    and ``os.closerange`` leave the descriptors djstatic had open alone (its saved stdout/stderr,
+    its capture file), and ``sys.stdout``/``sys.stderr`` stop writing when the evaluation is over
+    (a thread the settings started cannot print into djstatic's report)."""
+
+    def __init__(self):
+        streams = [getattr(s, "_stream", s) if isinstance(s, _GatedStream) else s for s in (sys.stdout, sys.stderr)]
+        self.originals = (os._exit, os.close, os.closerange, *streams)
+        try:
+            self.protected = {int(fd) for fd in os.listdir("/proc/self/fd")}
+        except OSError:
+            self.protected = set(range(3, 256))
+        self.open = True
+
+    def install(self):
+        real_close, real_closerange = os.close, os.closerange
+        protected = self.protected
+
+        def _exit(status):
+            raise SettingsExit(f"the settings called os._exit({status}), which would end djstatic itself")
+
+        def close(fd):
+            if fd in protected and fd > 2:
+                return None
+            return real_close(fd)
+
+        def closerange(low, high):
+            for fd in range(low, min(high, 65536)):
+                if fd not in protected:
+                    try:
+                        real_close(fd)
+                    except OSError:
+                        pass
+
+        os._exit, os.close, os.closerange = _exit, close, closerange
+        sys.stdout, sys.stderr = _GatedStream(self.originals[3], self), _GatedStream(self.originals[4], self)
+
+    def remove(self):
+        """Puts os back; the gated streams stay, closed, for threads still running."""
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        self.open = False
+        os._exit, os.close, os.closerange = self.originals[:3]
+
+
+class _GatedStream:
+    """A text stream that writes through while its guard is open, and drops writes after."""
+
+    def __init__(self, stream, guard):
+        self._stream, self._guard = stream, guard
+
+    def write(self, text):
+        return self._stream.write(text) if self._guard.open else len(text)
+
+    def flush(self):
+        if self._guard.open:
+            self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def _restore_environment(saved):
     """Puts back the environment as it was, touching only the variables that changed: each change
     is a putenv/unsetenv on the process environment, which other threads of the host may be
@@ -814,10 +882,13 @@ def evaluate(request_json):
             sys.path.insert(0, root)
         sys.meta_path.insert(0, finder)
         os.environ.update(request.get("env", {}))
+        values.remember_environment_credentials(os.environ)
         os.environ["DJANGO_SETTINGS_MODULE"] = request["settings_module"]
         sys.argv = request.get("argv") or ["manage.py", "check"]
         os.chdir(roots[0])
         response["django_version"] = _django_version()
+        guard = _ProcessGuard()
+        guard.install()
         recorder.install()
         split_settings = _SplitSettingsHook(provenance, finder.is_project_file)
         envshim.add_post_import_hook("split_settings.tools", split_settings.install)
@@ -833,6 +904,7 @@ def evaluate(request_json):
         finally:
             recorder.uninstall()
             split_settings.remove()
+            guard.remove()
         response["env"] = recorder.report()
         return json.dumps(values.scrub(response))
     finally:
@@ -846,6 +918,11 @@ def evaluate(request_json):
         _restore_environment(environment)
         sys.path[:] = path
         sys.argv = argv
+
+
+def scrub_output(text):
+    """What the last evaluation's settings printed, with every credential it met masked."""
+    return values.scrub(values.redact_text(text))
 
 
 # --------------------------------------------------------------------------------------------

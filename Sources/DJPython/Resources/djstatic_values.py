@@ -20,6 +20,11 @@ DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 MASK = "********"
 URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
 AWS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
+# Credentials carried in URL query strings: presigned S3 URLs, SAS tokens, API tokens.
+QUERY_CREDENTIAL = re.compile(
+    r"(?P<key>[?&;](?:X-Amz-Credential|X-Amz-Signature|X-Amz-Security-Token|X-Goog-Credential|X-Goog-Signature|"
+    r"Signature|sig|token|access_token|auth_token|api_key|apikey|key|secret|password|AWSAccessKeyId)=)"
+    r"(?P<value>[^&;#\s'\"]+)", re.IGNORECASE)
 MAX_DEPTH = 32
 
 # Every credential redacted during this evaluation; scrub() removes them from anything else
@@ -62,7 +67,17 @@ def scrub(obj):
 
 def redact_text(text):
     text = URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:***@", text)
+    text = QUERY_CREDENTIAL.sub(lambda m: m.group("key") + redact(m.group("value")), text)
     return AWS_KEY_ID.sub(lambda m: redact(m.group(0)), text)
+
+
+def remember_environment_credentials(environ):
+    """Values of credential-named environment variables (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN...)
+    are credentials wherever they turn up: in a value under another name, or quoted by an
+    exception (``int(os.environ["AWS_SECRET_ACCESS_KEY"])``)."""
+    for name, value in list(environ.items()):
+        if is_secret_name(name) and value:
+            redact(value)
 
 
 def is_secret_name(name):
@@ -91,7 +106,7 @@ def encode(value, name=None, _depth=0, _seen=None):
     if isinstance(value, str):
         return {"t": "str", "v": redact_text(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))}
     if isinstance(value, bytes):
-        return {"t": "bytes", "v": value.decode("latin-1")}
+        return {"t": "bytes", "v": redact_text(value.decode("latin-1"))}
     if isinstance(value, os.PathLike):
         try:
             return {"t": "path", "v": os.fsdecode(os.fspath(value))}

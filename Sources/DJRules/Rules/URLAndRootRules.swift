@@ -21,8 +21,13 @@ struct TrailingSlash {
     func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, let url = judgedURL(snapshot, setting), !url.isEmpty,
               !url.hasSuffix("/") else { return [] }
+        // File names are appended to the URL: a query string or fragment (a CDN token) cannot stay in it.
+        let base = String(url.prefix { $0 != "?" && $0 != "#" })
+        let fix = base.hasSuffix("/") ? base : base + "/"
+        let advice = base == url ? "use \(SettingValue.quote(fix))"
+            : "file names are appended to it, so a query string or fragment cannot stay: use \(SettingValue.quote(fix))"
         return [Finding("The \(setting) setting must end with a slash. (urls.E006)", setting: setting,
-                        hints: effectiveNote(snapshot, setting, url) + ["use \(SettingValue.quote(url + "/"))"])]
+                        hints: effectiveNote(snapshot, setting, url) + [advice])]
     }
 }
 
@@ -36,7 +41,8 @@ public struct StaticURLTrailingSlashRule: Rule {
             framework reports it, but collectstatic does not run that check.
             """,
         mirrors: "urls.E006",
-        bad: [Example(#"STATIC_URL = "https://cdn.example.com/static""#), Example(#"STATIC_URL = "static""#)],
+        bad: [Example(#"STATIC_URL = "https://cdn.example.com/static""#), Example(#"STATIC_URL = "static""#),
+              Example(#"STATIC_URL = "https://cdn.example.com/static/?token=abc123def456""#)],
         good: [Example(#"STATIC_URL = "https://cdn.example.com/static/""#), Example(#"STATIC_URL = "static/""#)])
 
     public init() {}
