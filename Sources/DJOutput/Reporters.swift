@@ -47,10 +47,34 @@ public struct Reporter: Sendable {
         var out = ""
         for d in diagnostics {
             let severity = colour ? paint(d.severity) : d.severity.rawValue
-            out += "\(displayPath(d.file)):\(d.line):\(d.column): \(severity)[\(d.code)]: \(d.message)\n"
-            for hint in d.hints { out += "    hint: \(hint)\n" }
+            out += "\(Self.visible(displayPath(d.file))):\(d.line):\(d.column): \(severity)[\(d.code)]: \(Self.visible(d.message))\n"
+            for hint in d.hints { out += "    hint: \(Self.visible(hint))\n" }
         }
         return out
+    }
+
+    /// Control characters from setting values (CR, LF, ESC, ...) written as escapes, so that a value
+    /// can neither forge a diagnostic line (or a GitHub workflow command) nor drive the terminal.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(scalar):
+                let hex = String(scalar.value, radix: 16)
+                out += scalar.value < 0x100 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                    : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
     func paint(_ severity: Severity) -> String {
@@ -156,10 +180,10 @@ public struct Reporter: Sendable {
             case .info: "notice"
             }
             let properties = [
-                "file=" + Self.escapeProperty(displayPath(d.file)), "line=\(d.line)", "col=\(d.column)",
+                "file=" + Self.escapeProperty(Self.visible(displayPath(d.file))), "line=\(d.line)", "col=\(d.column)",
                 "title=" + Self.escapeProperty("\(d.code) \(d.name)"),
             ].joined(separator: ",")
-            return "::\(command) \(properties)::" + Self.escapeData(([d.message] + d.hints).joined(separator: "\n"))
+            return "::\(command) \(properties)::" + Self.escapeData(([d.message] + d.hints).map(Self.visible).joined(separator: "\n"))
         }.joined(separator: "\n") + (diagnostics.isEmpty ? "" : "\n")
     }
 

@@ -301,6 +301,34 @@ import Testing
         _ = try jsonObject(threaded.stdout, what: "settings with a printing thread")
     }
 
+    /// Settings that Django imports: json.dumps wrapped, a lone surrogate, a non-UTF-8 path; and a
+    /// non-UTF-8 source file is EVAL002 at the line holding the bytes, as Python reports it.
+    @Test func oddButValidSettingsEvaluate() throws {
+        let odd = Self.clean + """
+
+            import json
+            _dumps = json.dumps
+            json.dumps = lambda *a, **k: "not json"
+            MARKER = "half \\ud800 pair"
+            UPLOAD_DIR = b"/srv/upl\\xe9ads".decode("utf-8", "surrogateescape")
+            """
+        let result = try djstatic(["inspect", "s.py", "--format", "json"], in: try project(["s.py": odd]))
+        #expect(result.status == 0, "\(result.summary)")
+        let settings = try jsonObject(result.stdout, what: "odd settings")["settings"] as? [String: Any] ?? [:]
+        #expect(settings["MARKER"] as? String == "half \u{FFFD}\u{FFFD}\u{FFFD} pair", "\(result.summary)")  // its 3 UTF-8 bytes
+        #expect(settings["UPLOAD_DIR"] as? String == "/srv/upl\u{FFFD}ads", "\(result.summary)")
+
+        let directory = try project(["s.py": ""])
+        try Data("STATIC_URL = \"/static/\"\nTITLE = \"caf\u{E9}\"\n".utf8).write(to: directory.appendingPathComponent("s.py"))
+        var latin1 = Data("STATIC_URL = \"/static/\"\nTITLE = \"caf".utf8)
+        latin1.append(0xE9)
+        latin1.append(contentsOf: Data("\"\n".utf8))
+        try latin1.write(to: directory.appendingPathComponent("s.py"))
+        let failing = try djstatic(["check", "s.py"], in: directory)
+        #expect(failing.status == 2 && failing.stdout.contains("s.py:2:") && failing.stdout.contains("EVAL002"),
+                "\(failing.summary)")
+    }
+
     @Test func ruleDocumentation() throws {
         let directory = FileManager.default.temporaryDirectory
         let rule = try djstatic(["rule", "DJS006"], in: directory, venv: nil)

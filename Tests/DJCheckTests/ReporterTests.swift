@@ -26,7 +26,8 @@ import Testing
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "shop/settings.py:9:1: error[DJS006]: The STATIC_URL setting must end with a slash. (urls.E006)")
         #expect(lines[1] == "    hint: use '/static/'")
-        #expect(lines[2] == "/elsewhere/base.py:3:17: warning[DJS017]: 100% missing, really: a,b")
+        // One diagnostic, one line: a line break inside a message is shown as an escape.
+        #expect(lines[2] == "/elsewhere/base.py:3:17: warning[DJS017]: 100% missing, really: a,b\\nsecond line")
         #expect(text.contains("shop/settings.py:1:1: info[EVAL003]: "))
         #expect(!text.contains("\u{1B}["), "no colour unless asked (TTY)")
     }
@@ -53,7 +54,7 @@ import Testing
         for line in lines { #expect(line.wholeMatch(of: pattern) != nil, "\(line)") }
         #expect(lines[0].hasPrefix("::error file=shop/settings.py,line=9,col=1,title=DJS006 static-url-without-trailing-slash::"))
         #expect(lines[0].hasSuffix("(urls.E006)%0Ause '/static/'"))
-        #expect(lines[1].contains("::100%25 missing, really: a,b%0Asecond line"))
+        #expect(lines[1].contains("::100%25 missing, really: a,b\\nsecond line"))
         #expect(lines[2].hasPrefix("::notice "))
     }
 
@@ -64,8 +65,23 @@ import Testing
                                     message: "50% of it:\r\nnext, line", file: "/work/p/odd,dir/a:b%c.py",
                                     line: 4, column: 2, setting: nil, hints: ["write 'jpg'"])
         let line = reporter(.github).render([diagnostic])
+        // A CR/LF inside a message is shown as an escape; only the message/hint separator is a line break.
         #expect(line == "::warning file=odd%2Cdir/a%3Ab%25c.py,line=4,col=2,title=WN009 whitenoise-skip-extension-with-dot"
-                + "::50%25 of it:%0D%0Anext, line%0Awrite 'jpg'\n")
+                + "::50%25 of it:\\r\\nnext, line%0Awrite 'jpg'\n")
+    }
+
+    /// A value holding CR/LF/ESC cannot forge a diagnostic line or a workflow command, nor drive the
+    /// terminal, in the text and GitHub formats.
+    @Test(arguments: [OutputFormat.text, .github])
+    func controlCharactersAreEscaped(_ format: OutputFormat) {
+        let forged = "x'\n/work/p/settings.py:1:1: error[SEC001]: forged\r\n::error file=a.py::forged\u{1B}[2J\u{1B}]0;t\u{07}"
+        let diagnostic = Diagnostic(code: "DJS017", name: "staticfiles-dir-missing", severity: .warning,
+                                    message: "The directory '\(forged)' does not exist.", file: "/work/p/settings.py",
+                                    line: 3, column: 1, setting: nil, hints: ["hint \u{1B}[31mred"])
+        let output = reporter(format).render([diagnostic])
+        #expect(output.split(separator: "\n").count == (format == .text ? 2 : 1), "\(output)")
+        #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0 == "\r" }, "\(output)")
+        #expect(output.contains("\\x1b[2J") && output.contains("\\n/work/p/settings.py:1:1"), "\(output)")
     }
 
     /// SARIF output validates against the OASIS SARIF 2.1.0 JSON schema (errata 01, as the PyPI

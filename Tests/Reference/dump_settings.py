@@ -113,8 +113,11 @@ def plain(value, name, depth, ancestors):
             return repr(value)
         return value
     if isinstance(value, str):
-        # Lone surrogates (from surrogateescape'd bytes) cannot be encoded: they become U+FFFD.
-        text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        # Surrogates (surrogateescape'd bytes, or lone ones) cannot be encoded: they become U+FFFD.
+        try:
+            text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            text = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         return scrub(text)
     if isinstance(value, bytes):
         return scrub(value.decode("latin-1"))

@@ -30,6 +30,16 @@ VENV_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep, os.se
               os.sep + ".venvs" + os.sep, os.sep + ".tox" + os.sep, os.sep + "node_modules" + os.sep)
 
 
+# Bound now, before any project code runs: settings that wrap json.dumps
+# cannot change djstatic's answers.
+_json_dumps, _json_loads = json.dumps, json.loads
+
+
+def _answer(obj):
+    """The JSON answer to the Swift side, as text UTF-8 can carry: a lone surrogate becomes U+FFFD."""
+    return _json_dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 class EvaluationTimeout(BaseException):
     """Raised asynchronously in the evaluating thread by the Swift watchdog."""
 
@@ -244,6 +254,18 @@ class Provenance:
             return module
 
 
+def _decoded_source(data, path):
+    """``importlib.util.decode_source``; undecodable bytes are the SyntaxError Python's own import
+    raises, at the line that holds them (EVAL002 there, not an exception at 1:1)."""
+    try:
+        return importlib.util.decode_source(data)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        text = data.splitlines()[line - 1].decode("utf-8", "replace") if data.splitlines() else ""
+        raise SyntaxError(f"(unicode error) {error}", (path, line, column, text)) from None
+
+
 class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
     provenance = None
     overrides = {}  # path -> source text evaluated instead of the file (djstatic migrate's proof)
@@ -257,7 +279,7 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
         return self.source_to_code(self.get_data(self.path), self.path, fullname=fullname)
 
     def source_to_code(self, data, path, *, _optimize=-1, fullname=None):
-        text = importlib.util.decode_source(data)
+        text = _decoded_source(data, path)
         tree = ast.parse(text, filename=path)
         instrumenter = _Instrumenter(text.splitlines())
         tree = ast.fix_missing_locations(instrumenter.visit(tree))
@@ -305,7 +327,7 @@ class _SplitSettingsHook:
     def _compile(self, source, filename, mode, *args, **kwargs):
         if mode != "exec" or not self.is_project_file(os.fspath(filename)):
             return compile(source, filename, mode, *args, **kwargs)
-        text = importlib.util.decode_source(source) if isinstance(source, bytes) else source
+        text = _decoded_source(source, filename) if isinstance(source, bytes) else source
         instrumenter = _Instrumenter(text.splitlines())
         tree = ast.fix_missing_locations(instrumenter.visit(ast.parse(text, filename=filename)))
         code = compile(tree, filename, "exec", dont_inherit=True)
@@ -860,7 +882,7 @@ def _restore_environment(saved):
 
 
 def evaluate(request_json):
-    request = json.loads(request_json)
+    request = _json_loads(request_json)
     # os.environ was copied at initialisation, while djstatic had PYTHONHOME set for it; give
     # settings code and its subprocesses the user's own value (usually none).
     if request.get("pythonhome") is None:
@@ -906,7 +928,7 @@ def evaluate(request_json):
             split_settings.remove()
             guard.remove()
         response["env"] = recorder.report()
-        return json.dumps(values.scrub(response))
+        return _answer(values.scrub(response))
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -932,13 +954,13 @@ def scrub_output(text):
 def s3_credentials(_request_json):
     """The S3 storage's own credentials, unredacted: only djstatic's uploader receives them."""
     import djstatic_collect
-    return json.dumps(djstatic_collect.s3_credentials())
+    return _answer(djstatic_collect.s3_credentials())
 
 
 def guess_types(request_json):
     """``mimetypes.guess_type`` of each key in the JSON list: [[type, encoding], ...]."""
     import djstatic_collect
-    return json.dumps(djstatic_collect.guess_types(json.loads(request_json)))
+    return _answer(djstatic_collect.guess_types(_json_loads(request_json)))
 
 
 # Follow-up call of `djstatic collect`, after `evaluate` described a WhiteNoise storage
@@ -948,4 +970,4 @@ def brotli_compress(request_json):
     """Brotli-compresses each ``[source, destination]`` of the JSON list as WhiteNoise would:
     [compressed size, ...]."""
     import djstatic_whitenoise
-    return json.dumps(djstatic_whitenoise.brotli_compress(json.loads(request_json)))
+    return _answer(djstatic_whitenoise.brotli_compress(_json_loads(request_json)))

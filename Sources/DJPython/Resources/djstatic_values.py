@@ -65,6 +65,15 @@ def scrub(obj):
     return clean(obj)
 
 
+def utf8_text(value):
+    """A str that can leave as UTF-8: bytes smuggled in by surrogateescape (a non-UTF-8 path) and
+    lone surrogates ("\\ud800") become U+FFFD."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def redact_text(text):
     text = URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:***@", text)
     text = QUERY_CREDENTIAL.sub(lambda m: m.group("key") + redact(m.group("value")), text)
@@ -104,7 +113,7 @@ def encode(value, name=None, _depth=0, _seen=None):
     if isinstance(value, float):
         return {"t": "float", "v": value if value == value and abs(value) != float("inf") else repr(value)}
     if isinstance(value, str):
-        return {"t": "str", "v": redact_text(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))}
+        return {"t": "str", "v": redact_text(utf8_text(value))}
     if isinstance(value, bytes):
         return {"t": "bytes", "v": redact_text(value.decode("latin-1"))}
     if isinstance(value, os.PathLike):
