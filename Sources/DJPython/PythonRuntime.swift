@@ -160,18 +160,18 @@ private final class OutputCapture: @unchecked Sendable {
         close(savedErr)
     }
 
-    func finish() -> String {
+    /// What was printed, up to `limit` bytes (memory stays bounded however much settings print;
+    /// the rest stays in the temporary file, which is then closed and gone), with a note of the rest.
+    func finish(limit: Int = 1 << 20) -> String {
         restore()
         guard let file else { return "" }
         defer { fclose(file) }
+        fseeko(file, 0, SEEK_END)
+        let total = Int(ftello(file))
         rewind(file)
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        var bytes = [UInt8](repeating: 0, count: min(total, limit))
+        let read = bytes.isEmpty ? 0 : fread(&bytes, 1, bytes.count, file)
+        let text = String(decoding: bytes[0..<read], as: UTF8.self)
+        return total > read ? text + "\n[djstatic: \(total - read) more bytes of output not shown]\n" : text
     }
 }

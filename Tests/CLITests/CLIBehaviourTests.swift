@@ -329,6 +329,27 @@ import Testing
                 "\(failing.summary)")
     }
 
+    /// 128 MiB printed by settings: djstatic's memory stays bounded (the output is kept in a
+    /// temporary file; -v shows its first MiB and says how much more there was).
+    @Test func settingsOutputDoesNotGrowMemory() throws {
+        let directory = try project(["s.py": Self.clean + """
+
+            import sys
+            chunk = "x" * 1023 + "\\n"
+            for _ in range(128 * 1024):
+                sys.stdout.write(chunk)
+            """])
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/time"),
+                                    ["-f", "peak-kib=%M", try Paths.djstatic().path, "check", "s.py", "-v",
+                                     "--python-path", Paths.venv("dj52").path],
+                                    environment: Paths.baseEnvironment(), currentDirectory: directory)
+        #expect(result.status == 0, "\(result.summary.prefix(2000))")
+        #expect(result.stderr.contains("more bytes of output not shown"), "\(result.stderr.suffix(500))")
+        let peak = result.stderr.split(separator: "\n").last { $0.hasPrefix("peak-kib=") }.flatMap { Int($0.dropFirst(9)) }
+        let kib = try #require(peak, "\(result.stderr.suffix(500))")
+        #expect(kib < 120 * 1024, "peak RSS \(kib) KiB for 128 MiB of settings output")
+    }
+
     @Test func ruleDocumentation() throws {
         let directory = FileManager.default.temporaryDirectory
         let rule = try djstatic(["rule", "DJS006"], in: directory, venv: nil)
