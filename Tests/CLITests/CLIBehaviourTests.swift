@@ -318,6 +318,15 @@ import Testing
         #expect(settings["MARKER"] as? String == "half \u{FFFD}\u{FFFD}\u{FFFD} pair", "\(result.summary)")  // its 3 UTF-8 bytes
         #expect(settings["UPLOAD_DIR"] as? String == "/srv/upl\u{FFFD}ads", "\(result.summary)")
 
+        // os.environ replaced by a dict: no placeholder can stand in, and the failure says what to set.
+        let replaced = try djstatic(["check", "s.py"], in: try project(["s.py": Self.clean + """
+
+            import os
+            os.environ = dict(os.environ)
+            BUCKET = os.environ["DJSTATIC_TEST_UNSET_BUCKET"]
+            """]))
+        #expect(replaced.status == 2 && replaced.stdout.contains("--env DJSTATIC_TEST_UNSET_BUCKET="), "\(replaced.summary)")
+
         let directory = try project(["s.py": ""])
         try Data("STATIC_URL = \"/static/\"\nTITLE = \"caf\u{E9}\"\n".utf8).write(to: directory.appendingPathComponent("s.py"))
         var latin1 = Data("STATIC_URL = \"/static/\"\nTITLE = \"caf".utf8)

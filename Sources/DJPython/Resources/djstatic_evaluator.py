@@ -421,6 +421,10 @@ def _error(kind, error, finder, settings_file, placeholders=()):
 
 def _placeholder_note(error, tb_text, placeholders):
     """Which unset variables' placeholders the failure came from (or may have), and the cure."""
+    missing = error.args[0] if isinstance(error, KeyError) and error.args else None
+    if isinstance(missing, str) and missing.isupper() and missing not in os.environ:
+        # e.g. settings that replaced os.environ with a dict first, so no placeholder could stand in
+        return f" ({missing} is not set in the environment: give it with --env {missing}=... or --env-file)"
     if not placeholders:
         return ""
     involved = envshim.placeholders_in(f"{error}\n{tb_text}", placeholders)
