@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "djstatic",
-    platforms: [.macOS(.v13)],
+    // Linux only: the CPython bridge and the collect pipeline use Glibc and Debian's library paths.
     products: [
         .executable(name: "djstatic", targets: ["djstatic"]),
     ],
@@ -23,20 +23,22 @@ let package = Package(
         // Finds the project's libpython, runs the evaluator helper (.py resources) inside it.
         .target(name: "DJPython", dependencies: ["CPythonShim", "DJSettings"],
                 resources: [.copy("Resources")]),
+        // Leaf ports of the Python standard library whose behaviour output depends on: the `re`
+        // engine (a port of sre), posixpath, urllib.parse (quote/unquote_plus included), fnmatch,
+        // json.dumps, str ordering. No dependencies.
+        .target(name: "PythonStdlib", exclude: ["Semantics/README.md"]),
         // Rule engine and the built-in rules; never sees Python.
-        .target(name: "DJRules", dependencies: ["DJSettings", "DJCollect"]),
-        // Text, JSON, SARIF and GitHub reporters.
-        .target(name: "DJOutput", dependencies: ["DJRules", "DJCollect", "DJUpload"]),
-        // Native collectstatic: Python-semantics primitives, finders, storages, post-processing.
+        .target(name: "DJRules", dependencies: ["DJSettings", "PythonStdlib", "DJCollect"]),
+        // Text, JSON, SARIF and GitHub reporters, over the diagnostic model only.
+        .target(name: "DJOutput", dependencies: ["DJRules", "DJSettings"]),
+        // Native collectstatic: finders, storages, post-processing, WhiteNoise compression.
         .target(name: "DJCollect", dependencies: [
-            "DJSettings", "DJPercentEncoding", .product(name: "Crypto", package: "swift-crypto"),
+            "DJSettings", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
-        ], exclude: ["PythonSemantics/README.md"]),
-        // Python's urllib.parse.quote / unquote_plus, shared by DJS3 and DJCollect.
-        .target(name: "DJPercentEncoding"),
+        ]),
         // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
         .target(name: "DJS3", dependencies: [
-            "DJPercentEncoding",
+            "PythonStdlib",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -54,16 +56,16 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJPython", "DJRules", "DJUpload",
+            "DJCheck", "DJCollect", "DJOutput", "DJPython", "DJRules", "DJUpload", "DJSettings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
         .testTarget(name: "DJCheckTests", dependencies: ["DJCheck", "DJRules", "DJOutput", "DJPython"]),
-        .testTarget(name: "CLITests", dependencies: ["DJRules"]),
-        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "DJPercentEncoding", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "CLITests"),
+        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
         .testTarget(name: "DJUploadTests", dependencies: ["DJUpload", "DJSettings"]),
-        .testTarget(name: "DJCollectTests", dependencies: ["DJCollect"],
+        .testTarget(name: "PythonStdlibTests", dependencies: ["PythonStdlib"],
                     exclude: ["python_semantics_reference.py"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import PythonStdlib
 import DJSettings
 import Foundation
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import PythonStdlib
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import PythonStdlib
 import CCompressZlib
 import CompressNIO
 import Crypto

@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
-import DJPercentEncoding
+import PythonStdlib
 
 /// One object in a listing.
 public struct S3Object: Sendable, Equatable {

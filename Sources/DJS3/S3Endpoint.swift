@@ -1,5 +1,5 @@
 import Foundation
-import DJPercentEncoding
+import PythonStdlib
 
 /// botocore's `addressing_style` (`Config(s3={"addressing_style": ...})`).
 public enum S3AddressingStyle: String, Sendable, CaseIterable {

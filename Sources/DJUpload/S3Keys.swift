@@ -1,3 +1,4 @@
+import PythonStdlib
 import DJCollect
 
 /// django-storages' name → object key mapping (`storages.utils.clean_name` and `safe_join`,

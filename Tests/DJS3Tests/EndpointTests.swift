@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import DJPercentEncoding
+import PythonStdlib
 @testable import DJS3
 
 @Suite struct EndpointTests {

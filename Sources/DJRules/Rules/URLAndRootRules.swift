@@ -1,3 +1,4 @@
+import PythonStdlib
 import DJCollect
 import DJSettings
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import DJCollect
+@testable import PythonStdlib
 
 // Unit tests for PyRegex. Every expected value below was produced by CPython 3.11.2 and
 // 3.12.1 (identical results) with:

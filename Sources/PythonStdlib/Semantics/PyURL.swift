@@ -1,4 +1,3 @@
-import DJPercentEncoding
 /// A Python `ValueError` raised by a ported function (e.g. `urlsplit("http://[x/")`).
 public struct PyValueError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import DJCollect
+@testable import PythonStdlib
 
 // Randomised differential tests of PyRegex against CPython's `re`.
 //

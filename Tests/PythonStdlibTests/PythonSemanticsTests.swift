@@ -1,5 +1,5 @@
 import Testing
-@testable import DJCollect
+@testable import PythonStdlib
 
 // Expected values below were obtained from CPython 3.11.2 (.venvs/dj52/bin/python); where
 // 3.12.1 (.venvs/dj61/bin/python) differs, both are listed.
