@@ -126,25 +126,44 @@ public struct Checker: Sendable {
         return environment
     }
 
+    /// The evaluator and request for a target, and notes about the interpreter chosen.
+    func prepare(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false, finders: Bool = false)
+        throws(CheckError) -> (Evaluator, EvaluationRequest, [String]) {
+        let (installation, extraPaths, notes) = try installation(for: target, configuration: configuration)
+        let file = target.file ?? target.workingDirectory + "/" + target.module.replacingOccurrences(of: ".", with: "/") + ".py"
+        let request = EvaluationRequest(
+            settingsModule: target.module, settingsFile: file, projectRoots: target.roots,
+            extraPaths: extraPaths, environment: try environment(configuration: configuration),
+            strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect,
+            finders: finders)
+        var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
+                                  captureOutput: options.captureOutput)
+        evaluator.onHardTimeout = options.onHardTimeout
+        return (evaluator, request, notes)
+    }
+
     /// Evaluates a target (no rules).
     public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false,
                          finders: Bool = false, migration: EvaluationRequest.MigrationMode? = nil,
                          sourceOverrides: [String: String] = [:]) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
-        let (installation, extraPaths, notes) = try installation(for: target, configuration: configuration)
-        let file = target.file ?? target.workingDirectory + "/" + target.module.replacingOccurrences(of: ".", with: "/") + ".py"
-        var request = EvaluationRequest(
-            settingsModule: target.module, settingsFile: file, projectRoots: target.roots,
-            extraPaths: extraPaths, environment: try environment(configuration: configuration),
-            strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect,
-            finders: finders)
+        var (evaluator, request, notes) = try prepare(target, configuration: configuration, collect: collect, finders: finders)
         request.migration = migration
         request.sourceOverrides = sourceOverrides
-        var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
-                                  captureOutput: options.captureOutput)
-        evaluator.onHardTimeout = options.onHardTimeout
         do {
             return (try evaluator.evaluate(request), notes)
+        } catch {
+            throw .python(error.description)
+        }
+    }
+
+    /// Django's own collectstatic for the target, in the project's interpreter (see
+    /// `Evaluator.runCollectstatic`).
+    public func collectstatic(_ target: SettingsTarget, arguments: [String], capture: Bool) throws(CheckError)
+        -> (status: Int32, output: String) {
+        let (evaluator, request, _) = try prepare(target, configuration: Configuration.load(for: target))
+        do {
+            return try evaluator.runCollectstatic(request, arguments: arguments, capture: capture)
         } catch {
             throw .python(error.description)
         }

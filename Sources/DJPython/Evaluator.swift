@@ -68,8 +68,9 @@ public struct Evaluator: Sendable {
         self.captureOutput = captureOutput
     }
 
-    public func evaluate(_ request: EvaluationRequest) throws(PythonRuntime.RuntimeError) -> EvaluationOutcome {
-        let payload: [String: Any] = [
+    /// The request as the helper reads it.
+    func payload(_ request: EvaluationRequest) -> [String: Any] {
+        [
             "settings_module": request.settingsModule,
             "settings_file": request.settingsFile ?? "",
             "project_roots": request.projectRoots,
@@ -84,7 +85,30 @@ public struct Evaluator: Sendable {
             "source_overrides": request.sourceOverrides,
             "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),
         ]
-        let json = String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
+    }
+
+    static func encode(_ payload: [String: Any]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Django's own `manage.py collectstatic ARGUMENTS` inside the interpreter, for what djstatic
+    /// does not reproduce natively. `capture`: its output is returned instead of reaching the
+    /// terminal. Returns the exit status and the captured output.
+    public func runCollectstatic(_ request: EvaluationRequest, arguments: [String], capture: Bool)
+        throws(PythonRuntime.RuntimeError) -> (status: Int32, output: String) {
+        var payload = payload(request)
+        payload["arguments"] = arguments
+        let (text, output) = try PythonRuntime.shared.call("collectstatic", argument: Self.encode(payload),
+                                                            installation: installation, timeout: nil, capture: capture)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let status = object["status"] as? Int else {
+            throw .helper("unreadable answer from collectstatic")
+        }
+        return (Int32(clamping: status), output)
+    }
+
+    public func evaluate(_ request: EvaluationRequest) throws(PythonRuntime.RuntimeError) -> EvaluationOutcome {
+        let json = Self.encode(payload(request))
         let file = request.settingsFile ?? request.settingsModule
         let timeout = self.timeout
         let report = onHardTimeout ?? { file, seconds in

@@ -54,6 +54,10 @@ struct CollectCommand: ParsableCommand {
     @Option(name: [.customShort("v", allowingJoined: true), .customLong("verbosity")], help: "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
     var verbosity: Int = 1
 
+    @Flag(name: .customLong("native-only"),
+          help: "Fail (exit status 2) instead of running Django's own collectstatic when djstatic cannot reproduce the storage or finders.")
+    var nativeOnly = false
+
     @Flag(name: .customLong("force-upload"),
           help: "S3 storages: upload every object, also those whose bytes are already there (to apply changed headers).")
     var forceUpload = false
@@ -68,6 +72,39 @@ struct CollectCommand: ParsableCommand {
         guard paths.count <= 1 else { throw ValidationError("collect takes one settings module") }
     }
 
+    /// collectstatic's own command line for these options.
+    var collectstaticArguments: [String] {
+        var arguments = ["-v", String(verbosity)]
+        if noInput { arguments.append("--noinput") }
+        if noPostProcess { arguments.append("--no-post-process") }
+        for pattern in ignore { arguments += ["-i", pattern] }
+        if dryRun { arguments.append("--dry-run") }
+        if clear { arguments.append("--clear") }
+        if link { arguments.append("--link") }
+        if noDefaultIgnore { arguments.append("--no-default-ignore") }
+        return arguments
+    }
+
+    /// What djstatic does not reproduce is collected by Django's own command (exact by definition),
+    /// in the project's interpreter, with one line saying why.
+    func runDjangosCollectstatic(_ target: SettingsTarget, options: EvaluationOptions, reason: String) throws {
+        printError("djstatic: not collecting natively (\(reason)); running Django's own collectstatic")
+        let json = format == "json"
+        let result: (status: Int32, output: String)
+        do {
+            result = try Checker(options: options).collectstatic(target, arguments: collectstaticArguments, capture: json)
+        } catch {
+            printError("djstatic: error: \(error)")
+            throw Exit(status: 2)
+        }
+        if json {
+            if !result.output.isEmpty { printError(result.output) }
+            printOutput(Reporter.encode(["status": result.status == 0 ? "ok" : "error", "native": false,
+                                         "reason": reason, "exit_status": Int(result.status)]))
+        }
+        if result.status != 0 { throw Exit(status: result.status) }
+    }
+
     func run() throws {
         var options = evaluation.options
         options.argv = ["manage.py", "collectstatic"]
@@ -78,9 +115,13 @@ struct CollectCommand: ParsableCommand {
         case .success(let value)?:
             description = value
         case .failure(let failure)?:
-            if failure.unsupported {
+            if failure.unsupported && (nativeOnly || snapshot.installedDjango == nil) {
                 printError("djstatic: error: \(failure.message)")
                 throw Exit(status: 2)
+            }
+            if failure.unsupported {
+                try runDjangosCollectstatic(target, options: options, reason: failure.message)
+                return
             }
             printError(failure.message)  // what collectstatic itself would die of
             throw Exit(status: 1)

@@ -91,6 +91,31 @@ struct CollectStorageVariantsTests {
         try checkDjangoAssumptions(scenario, pair.djangoRoot)
     }
 
+    /// A storage that overrides `_save` is not reproduced natively: djstatic runs Django's own
+    /// collectstatic (same output, tree and exit status) and says why in one line; --native-only
+    /// refuses instead.
+    @Test(arguments: ["dj42", "dj52", "dj61"])
+    func storageOverridingMethodsFallsBackToDjango(_ venv: String) throws {
+        let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
+                               environment: ["VARIANT": "banner"])
+        defer { pair.removeWork() }
+        for arguments in [["--noinput", "-v", "2"], ["--noinput"], ["--noinput", "--clear", "-v", "0"]] {
+            let outcome = try pair.run(arguments)
+            #expect(outcome.django.status == 0, "\(outcome.django.summary.suffix(1500))")
+            pair.expectSame("\(venv) banner \(arguments)", outcome, stderr: false)
+            #expect(outcome.ours.stderr.contains("overrides _save") && outcome.ours.stderr.contains("running Django's own collectstatic"),
+                    "\(outcome.ours.summary)")
+        }
+        let banner = try String(contentsOfFile: pair.ourRoot + "/css/base.css", encoding: .utf8)
+        #expect(banner.hasPrefix("/* (c) example.org */"), "the project's _save ran")
+        let refused = try runProcess(try Paths.djstatic(), ["collect", "variants/settings.py", "--noinput", "--native-only",
+                                                            "--python-path", Paths.venv(venv).path],
+                                     environment: Paths.baseEnvironment().merging(["VARIANT": "banner", "STATIC_ROOT": pair.work.path + "/refused"]) { $1 },
+                                     currentDirectory: Self.fixture)
+        #expect(refused.status == 2 && refused.stderr.contains("overrides _save"), "\(refused.summary)")
+        #expect(!FileManager.default.fileExists(atPath: pair.work.path + "/refused"))
+    }
+
     static func mode(_ path: String) -> UInt16? {
         var info = stat()
         return stat(path, &info) == 0 ? UInt16(info.st_mode & 0o7777) : nil

@@ -885,33 +885,61 @@ def _restore_environment(saved):
             os.environ[name] = value
 
 
+class _ProjectProcess:
+    """The process as ``manage.py`` would have it for the project (its virtualenv's site
+    directories and project roots on sys.path, its environment, DJANGO_SETTINGS_MODULE, argv, the
+    working directory), and everything put back afterwards, with the project's modules and
+    Django's configured state forgotten. ``finder`` (instrumenting project modules) is on the meta
+    path in between when given."""
+
+    def __init__(self, request, finder, argv):
+        self.request, self.finder, self.argv = request, finder, argv
+
+    def __enter__(self):
+        request = self.request
+        # os.environ was copied at initialisation, while djstatic had PYTHONHOME set for it; give
+        # settings code and its subprocesses the user's own value (usually none).
+        if request.get("pythonhome") is None:
+            os.environ.pop("PYTHONHOME", None)
+        else:
+            os.environ["PYTHONHOME"] = request["pythonhome"]
+        self.saved = (dict(os.environ), list(sys.path), list(getattr(sys, "argv", [])), os.getcwd())
+        sys.dont_write_bytecode = True
+        roots = request["project_roots"]
+        _activate_site_dirs(request.get("site_dirs", []), request.get("isolate_from_system_site", False))
+        for root in reversed(roots):
+            sys.path.insert(0, root)
+        if self.finder is not None:
+            sys.meta_path.insert(0, self.finder)
+        os.environ.update(request.get("env", {}))
+        values.remember_environment_credentials(os.environ)
+        os.environ["DJANGO_SETTINGS_MODULE"] = request["settings_module"]
+        sys.argv = self.argv
+        os.chdir(roots[0])
+        return self
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if self.finder in sys.meta_path:
+            sys.meta_path.remove(self.finder)
+        _purge(self.finder or _ProjectFinder(self.request["project_roots"], None), {self.request["settings_module"]})
+        environment, path, argv, cwd = self.saved
+        os.chdir(cwd)
+        _restore_environment(environment)
+        sys.path[:] = path
+        sys.argv = argv
+
+
 def evaluate(request_json):
     request = _json_loads(request_json)
-    # os.environ was copied at initialisation, while djstatic had PYTHONHOME set for it; give
-    # settings code and its subprocesses the user's own value (usually none).
-    if request.get("pythonhome") is None:
-        os.environ.pop("PYTHONHOME", None)
-    else:
-        os.environ["PYTHONHOME"] = request["pythonhome"]
-    saved = (dict(os.environ), list(sys.path), list(getattr(sys, "argv", [])), os.getcwd())
     provenance = Provenance()
-    roots = request["project_roots"]
-    finder = _ProjectFinder(roots, provenance, request.get("source_overrides"))
+    finder = _ProjectFinder(request["project_roots"], provenance, request.get("source_overrides"))
     settings_file = request.get("settings_file") or ""
     recorder = envshim.Recorder(finder.is_project_file, strict=request.get("strict_env", False))
     response = {"python_version": ".".join(str(p) for p in sys.version_info[:3])}
     values.SEEN_SECRETS.clear()
-    sys.dont_write_bytecode = True
-    try:
-        _activate_site_dirs(request.get("site_dirs", []), request.get("isolate_from_system_site", False))
-        for root in reversed(roots):
-            sys.path.insert(0, root)
-        sys.meta_path.insert(0, finder)
-        os.environ.update(request.get("env", {}))
-        values.remember_environment_credentials(os.environ)
-        os.environ["DJANGO_SETTINGS_MODULE"] = request["settings_module"]
-        sys.argv = request.get("argv") or ["manage.py", "check"]
-        os.chdir(roots[0])
+    with _ProjectProcess(request, finder, request.get("argv") or ["manage.py", "check"]):
         response["django_version"] = _django_version()
         guard = _ProcessGuard()
         guard.install()
@@ -933,17 +961,33 @@ def evaluate(request_json):
             guard.remove()
         response["env"] = recorder.report()
         return _answer(values.scrub(response))
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        if finder in sys.meta_path:
-            sys.meta_path.remove(finder)
-        _purge(finder, {request["settings_module"]})
-        environment, path, argv, cwd = saved
-        os.chdir(cwd)
-        _restore_environment(environment)
-        sys.path[:] = path
-        sys.argv = argv
+
+
+def collectstatic(request_json):
+    """Django's own ``manage.py collectstatic ARGUMENTS`` for a project whose storage or finders
+    djstatic does not reproduce: exact by definition. Nothing is instrumented or stood in (a
+    missing environment variable fails as in production); its output goes to the terminal.
+    Answers {"status": exit status}."""
+    request = _json_loads(request_json)
+    arguments = ["manage.py", "collectstatic", *request["arguments"]]
+    with _ProjectProcess(request, None, arguments):
+        guard = _ProcessGuard()  # the streams an earlier evaluation closed to its threads write again
+        guard.install()
+        try:
+            from django.core.management import execute_from_command_line
+            execute_from_command_line(arguments)
+            status = 0
+        except SystemExit as exit:
+            status = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        except KeyboardInterrupt:
+            status = 130
+        except BaseException:  # what manage.py would print before dying
+            import traceback
+            traceback.print_exc()
+            status = 1
+        finally:
+            guard.remove()
+    return _answer({"status": status})
 
 
 def scrub_output(text):
