@@ -115,13 +115,27 @@ public struct Reporter: Sendable {
     public static func encode(_ object: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object,
                                                 options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return restoringFloats(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
     /// One JSON value on one line (scalars included, which JSONSerialization refuses at top level).
     public static func encodeInline(_ value: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        return restoringFloats(String(String(decoding: data, as: UTF8.self).dropFirst().dropLast()))
+    }
+
+    /// Marks a float for `encode`: JSONSerialization writes 6.0 as 6, which reads back as an int;
+    /// a whole float is carried as a marked string and written as Python's json writes it (6.0).
+    public static func float(_ value: Double) -> Any {
+        guard value.isFinite, value == value.rounded(), abs(value) < 1e16 else { return value }
+        return floatMark + "\(value)" + floatMark
+    }
+
+    private static let floatMark = "\u{E000}"
+
+    private static func restoringFloats(_ text: String) -> String {
+        guard text.contains(floatMark) else { return text }
+        return text.replacingOccurrences(of: "\"" + floatMark, with: "").replacingOccurrences(of: floatMark + "\"", with: "")
     }
 
     // MARK: sarif

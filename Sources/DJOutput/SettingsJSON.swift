@@ -10,7 +10,7 @@ extension SettingValue {
         case .bool(let b): b
         case .int(let i): i
         case .bigInt(let s): Decimal(string: s) ?? s
-        case .float(let d): d
+        case .float(let d): Reporter.float(d)
         case .string(let s), .bytes(let s), .path(let s): s
         case .list(let items), .tuple(let items), .set(let items): items.map(\.jsonObject)
         case .dict(let entries):

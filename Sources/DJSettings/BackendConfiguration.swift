@@ -40,10 +40,13 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var rejectedOptions: [RejectedOption]
     /// S3: the `object_parameters` keys boto3 accepts as upload ExtraArgs (empty for other families).
     public var uploadArguments: [String]
+    /// Methods of the library's class that a project class in the MRO redefines (`__init__`,
+    /// `url`): values computed there are not the configured options rules see.
+    public var projectOverrides: [String]
 
     public init(alias: String, family: Family, className: String, mro: [String], resolution: Resolution,
                 location: SourceLocation?, options: [String: BackendOption], rejectedOptions: [RejectedOption],
-                uploadArguments: [String]) {
+                uploadArguments: [String], projectOverrides: [String] = []) {
         self.alias = alias
         self.family = family
         self.className = className
@@ -53,6 +56,7 @@ public struct BackendConfiguration: Sendable, Hashable {
         self.options = options
         self.rejectedOptions = rejectedOptions
         self.uploadArguments = uploadArguments
+        self.projectOverrides = projectOverrides
     }
 
     /// The class's own name, as django-storages' messages print it (`S3ManifestStaticStorage`).

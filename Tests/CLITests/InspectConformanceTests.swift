@@ -17,7 +17,8 @@ enum FixtureSettings {
         "i18n": ["atlas/settings.py"],
         "lazy-urlconf": ["portal/settings.py"],
         "env-defaults": ["service/settings.py"],
-        "ci-placeholders": ["ops/settings.py", "ops/settings_flags.py"],
+        "ci-placeholders": ["ops/settings.py", "ops/settings_flags.py", "ops/settings_cache.py"],
+        "class-based": ["intranet/settings.py"],
         "cors-whitenoise": ["shop/settings.py"],
         "split-settings-include": ["conf/settings/__init__.py"],
         "layered-settings": ["newsroom/settings/production.py"],
@@ -41,7 +42,7 @@ struct InspectConformanceTests {
     static let evaluating = [
         "split-settings", "django-environ", "decouple", "seed-s3-fixed", "seed-local",
         "legacy-storage", "whitenoise", "minimal", "script-prefix", "i18n", "lazy-urlconf", "env-defaults",
-        "ci-placeholders", "cors-whitenoise", "split-settings-include", "layered-settings",
+        "ci-placeholders", "cors-whitenoise", "split-settings-include", "layered-settings", "class-based",
     ]
 
     /// The Django each virtualenv of Scripts/bootstrap pins.

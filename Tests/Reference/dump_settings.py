@@ -238,6 +238,10 @@ def main():
     sys.argv = ["manage.py", "check"]
     if not os.environ.get("DJANGO_SETTINGS_MODULE"):
         sys.exit("dump_settings.py: set DJANGO_SETTINGS_MODULE")
+    if os.environ.get("DJANGO_CONFIGURATION"):  # django-configurations, as its manage.py installs it
+        from configurations import importer
+
+        importer.install()
     # The value of a credential-named environment variable is a credential wherever it turns up.
     for variable, text in os.environ.items():
         if names_credential(variable) and text:

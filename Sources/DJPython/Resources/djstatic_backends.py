@@ -16,6 +16,7 @@ Credentials never leave the interpreter: only whether they are set (a redacted s
 import ast
 import inspect
 import os
+import sys
 import textwrap
 from datetime import timedelta
 
@@ -410,6 +411,17 @@ def _upload_arguments():
         return list(UPLOAD_ARGUMENTS)
 
 
+def _project_overrides(klass, is_project_file):
+    """``__init__``/``url`` redefined by a project class in the backend's MRO (a bucket chosen in
+    ``__init__``, a rewritten host in ``url``)."""
+    found = set()
+    for cls in getattr(klass, "__mro__", ())[:-1]:
+        module_file = getattr(sys.modules.get(cls.__module__), "__file__", None) or ""
+        if is_project_file(module_file):
+            found.update(name for name in ("__init__", "url") if name in vars(cls))
+    return sorted(found)
+
+
 def describe(settings, storage_classes, sources, import_class, is_project_file):
     """{alias: configuration} for every STORAGES alias backed by django-storages.
 
@@ -457,5 +469,6 @@ def describe(settings, storage_classes, sources, import_class, is_project_file):
             "location": _where(entry.get("backend") or entry["statement"]),
             "options": encoded, "rejected": rejected,
             "upload_arguments": _upload_arguments() if family == "s3" else [],
+            "project_overrides": _project_overrides(klass, is_project_file),
         }
     return out

@@ -107,6 +107,7 @@ class Recorder:
         self.strict = strict
         self.placeholders = []
         self.defaulted = []
+        self.none_defaulted = []  # os.environ.get(NAME) / os.getenv(NAME): None, as in production
         self._saved = None
         self._patched = []
 
@@ -144,6 +145,8 @@ class Recorder:
                     if recorder.is_project_file(caller.f_code.co_filename) or (
                             caller.f_back and recorder.is_project_file(caller.f_back.f_code.co_filename)):
                         recorder._note(recorder.defaulted, key)
+                        if default is None:
+                            recorder._note(recorder.none_defaulted, key)
                     return default
 
         environ = RecordingEnviron(real._data, real.encodekey, real.decodekey,

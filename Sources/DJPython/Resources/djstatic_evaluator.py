@@ -14,6 +14,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import re
 import sys
 import warnings
 
@@ -26,6 +27,9 @@ import djstatic_envshim as envshim  # noqa: E402
 import djstatic_values as values  # noqa: E402
 
 MARK = "__djstatic_mark__"
+# The version of the JSON this module answers with; the Swift side (Wire.protocolVersion) refuses
+# an answer of another version. Raise it with every change of the answer's shape.
+PROTOCOL = 2
 VENV_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep, os.sep + "venv" + os.sep,
               os.sep + ".venvs" + os.sep, os.sep + ".tox" + os.sep, os.sep + "node_modules" + os.sep)
 
@@ -405,7 +409,7 @@ def exception_message(error):
     return message
 
 
-def _error(kind, error, finder, settings_file, placeholders=()):
+def _error(kind, error, finder, settings_file, recorder=None):
     import traceback
     tb_text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if isinstance(error, SyntaxError):
@@ -414,14 +418,31 @@ def _error(kind, error, finder, settings_file, placeholders=()):
         kind = "syntax"
     else:
         where = _project_frame(error.__traceback__, finder) or (settings_file, 1, 1)
-        message = exception_message(error) + _placeholder_note(error, tb_text, placeholders)
+        message = exception_message(error) + (_unset_note(error, tb_text, recorder) if recorder else "")
     return {"kind": kind, "message": values.redact_text(message), "file": where[0],
             "line": where[1], "column": where[2], "traceback": values.redact_text(tb_text)}
 
 
+def _unset_note(error, tb_text, recorder):
+    """Which unset environment variables the failure came from (or may have), and the cure: a
+    placeholder that did not satisfy its reader, or a read without a default that gave None."""
+    involved = envshim.placeholders_in(f"{error}\n{tb_text}", recorder.placeholders)
+    # a None read into a same-named variable (REDIS_HOST = os.getenv("REDIS_HOST")) fails on its line
+    nones = [name for name in recorder.none_defaulted
+             if "None" in f"{error}" and re.search(rf"\b{re.escape(name)}\b", tb_text)]
+    if nones and not involved:
+        return (f" (unset environment variables read without a default, so None: {', '.join(nones)}; "
+                f"give them with --env NAME=... or --env-file)")
+    return _placeholder_note(error, tb_text, recorder.placeholders)
+
+
 def _placeholder_note(error, tb_text, placeholders):
     """Which unset variables' placeholders the failure came from (or may have), and the cure."""
-    missing = error.args[0] if isinstance(error, KeyError) and error.args else None
+    plain_key_error = isinstance(error, KeyError) and not isinstance(error, envshim.MissingEnvironmentVariable)
+    missing = error.args[0] if plain_key_error and error.args else None
+    if missing is None and not isinstance(error, envshim.MissingEnvironmentVariable) and "environ" in f"{error}".lower():  # "... the environment variable 'NAME'" (django-configurations)
+        named = re.search(r"""['"]([A-Z][A-Z0-9_]+)['"]""", f"{error}")
+        missing = named.group(1) if named else None
     if isinstance(missing, str) and missing.isupper() and missing not in os.environ:
         # e.g. settings that replaced os.environ with a dict first, so no placeholder could stand in
         return f" ({missing} is not set in the environment: give it with --env {missing}=... or --env-file)"
@@ -449,6 +470,29 @@ def _django_version():
     return ".".join(str(p) for p in django.VERSION[:3])
 
 
+def _import_settings(module_name, django_version):
+    """The settings module, imported the way manage.py imports it: by django.conf.settings
+    (LazySettings._setup -> Settings -> import_module), so that settings code that reads
+    django.conf.settings while it runs (dynaconf's DjangoDynaconf) sees what it sees there. When
+    Django refuses the imported module (4.2's mutually exclusive storage settings) the module is
+    still returned: ``_read_settings`` reports the refusal."""
+    if django_version is None:
+        return importlib.import_module(module_name)
+    from django.conf import settings as lazy
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lazy._setup()
+    except Exception as error:
+        innermost = error.__traceback__
+        while innermost.tb_next is not None:
+            innermost = innermost.tb_next
+        refused_by_django = innermost.tb_frame.f_code.co_filename.endswith(os.path.join("django", "conf", "__init__.py"))
+        if module_name not in sys.modules or not refused_by_django:  # the module (or its loader) failed
+            raise
+    return sys.modules[module_name]
+
+
 def _read_settings(module, django_version):
     """(values, django_error): what ``django.conf.settings`` returns, or the fallback defaults.
 
@@ -463,9 +507,13 @@ def _read_settings(module, django_version):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                lazy._setup()
+                from django.utils.functional import empty
+                if lazy._wrapped is empty:
+                    lazy._setup()
                 wrapped = lazy._wrapped
-                result = {name: getattr(wrapped, name) for name in dir(wrapped) if name.isupper()}
+                # The names django.conf.settings lists (6.1 leaves out the deprecated EMAIL_*
+                # defaults when MAILERS is set), read from the Settings object itself.
+                result = {name: getattr(wrapped, name) for name in dir(lazy) if name.isupper()}
             force = result.get("FORCE_SCRIPT_NAME")
             for name in ("STATIC_URL", "MEDIA_URL"):
                 if isinstance(result.get(name), str):
@@ -765,22 +813,27 @@ def _purge(finder, names):
 
 def _evaluate(request, response, finder, provenance):
     module_name = request["settings_module"]
-    module = importlib.import_module(module_name)
+    module = _import_settings(module_name, response["django_version"])
     response["settings_file"] = getattr(module, "__file__", None) or request.get("settings_file")
     explicit = sorted(n for n in dir(module) if n.isupper())
     settings, response["django_error"] = _read_settings(module, response["django_version"])
+    # Encoded now, as Django has them after importing the settings: importing finders, storages and
+    # apps below may change them in place (django.db's connection handler fills DATABASES).
+    response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
+    response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
     response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
     response["releases"] = _releases(settings)
     response["storage_failures"] = _local_storage_failures(settings, finder)
-    table = provenance.locations.get(module_name, {})
+    table = dict(provenance.locations.get(module_name, {}))
+    unplaced = [name for name in explicit if name not in table]
+    if unplaced:  # class-based settings (Base.load_settings(__name__)) set names without a statement
+        table.update(_class_body_sources(unplaced, response["settings_file"], list(provenance.files)))
     response["backends"] = backends.describe(settings, response["imports"]["storage_classes"], table,
                                              _import_with_apps, finder.is_project_file)
     if request.get("collect") or request.get("finders"):
         response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")))
     if request.get("migration"):
         response["migration"] = _migration(request["migration"], module, settings, table, response, finder)
-    response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
-    response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
     response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2], "order": loc[3]}
                            for name, loc in table.items() if name.isupper()}
     response["entry_sources"] = {
@@ -788,6 +841,39 @@ def _evaluate(request, response, finder, provenance):
         for name, found in provenance.entries.get(module_name, {}).items() if name.isupper() and found}
     response["project_files"] = sorted(provenance.files)
     response["literal_credentials"] = values.literal_credentials(sorted(provenance.files))
+
+
+def _class_body_sources(names, settings_file, project_files):
+    """Where project classes define these names (class attributes, or properties computing them):
+    the settings module's own file first, then the other project files."""
+    wanted, found = set(names), {}
+    for path in [settings_file] + [p for p in project_files if p != settings_file]:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                source = handle.read()
+            tree = ast.parse(source, filename=path)
+        except (OSError, SyntaxError, ValueError, TypeError):
+            continue
+        lines = source.splitlines()
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for statement in node.body:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    targets = [(statement.name, statement)]
+                elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                    targets = [(n, t) for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+                               for n, t in _target_names(t)]
+                else:
+                    continue
+                for name, target in targets:
+                    if name in wanted and name not in found:
+                        text = lines[target.lineno - 1] if 0 < target.lineno <= len(lines) else ""
+                        # order: the line, so that of two class attributes the later one counts as set last
+                        found[name] = (path, target.lineno, char_column(text, target.col_offset), target.lineno)
+        if len(found) == len(wanted):
+            break
+    return found
 
 
 def _migration(mode, module, settings, table, response, finder):
@@ -885,6 +971,32 @@ def _restore_environment(saved):
             os.environ[name] = value
 
 
+def _install_configurations_importer():
+    """django-configurations' class-based settings import only through its importer, which the
+    project's manage.py installs (``configurations.management.execute_from_command_line``): install
+    it the same way when DJANGO_CONFIGURATION names a configuration (or manage.py sets its default).
+    Returns the finder put on the meta path (None when not used)."""
+    if not os.environ.get("DJANGO_CONFIGURATION"):
+        try:
+            with open("manage.py", encoding="utf-8") as handle:
+                found = re.search(r"""setdefault\(\s*["']DJANGO_CONFIGURATION["']\s*,\s*["'](\w+)["']""", handle.read())
+        except OSError:
+            found = None
+        if found is None:
+            return None
+        os.environ["DJANGO_CONFIGURATION"] = found.group(1)
+    try:
+        from configurations import importer
+    except ImportError:
+        return None
+    if not importer.installed:
+        importer.install()
+        return next((f for f in sys.meta_path if isinstance(f, importer.ConfigurationImporter)), None)
+    finder = importer.ConfigurationImporter()
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
 class _ProjectProcess:
     """The process as ``manage.py`` would have it for the project (its virtualenv's site
     directories and project roots on sys.path, its environment, DJANGO_SETTINGS_MODULE, argv, the
@@ -916,11 +1028,14 @@ class _ProjectProcess:
         os.environ["DJANGO_SETTINGS_MODULE"] = request["settings_module"]
         sys.argv = self.argv
         os.chdir(roots[0])
+        self.configurations = _install_configurations_importer()
         return self
 
     def __exit__(self, *exc):
         sys.stdout.flush()
         sys.stderr.flush()
+        if self.configurations in sys.meta_path:
+            sys.meta_path.remove(self.configurations)
         if self.finder in sys.meta_path:
             sys.meta_path.remove(self.finder)
         _purge(self.finder or _ProjectFinder(self.request["project_roots"], None), {self.request["settings_module"]})
@@ -937,7 +1052,7 @@ def evaluate(request_json):
     finder = _ProjectFinder(request["project_roots"], provenance, request.get("source_overrides"))
     settings_file = request.get("settings_file") or ""
     recorder = envshim.Recorder(finder.is_project_file, strict=request.get("strict_env", False))
-    response = {"python_version": ".".join(str(p) for p in sys.version_info[:3])}
+    response = {"protocol": PROTOCOL, "python_version": ".".join(str(p) for p in sys.version_info[:3])}
     values.SEEN_SECRETS.clear()
     with _ProjectProcess(request, finder, request.get("argv") or ["manage.py", "check"]):
         response["django_version"] = _django_version()
@@ -954,7 +1069,7 @@ def evaluate(request_json):
             response["error"] = {"kind": "interrupted", "message": "interrupted", "file": settings_file,
                                  "line": 1, "column": 1, "traceback": ""}
         except BaseException as error:  # SystemExit raised by settings is an evaluation failure too
-            response["error"] = _error("exception", error, finder, settings_file, recorder.placeholders)
+            response["error"] = _error("exception", error, finder, settings_file, recorder)
         finally:
             recorder.uninstall()
             split_settings.remove()

@@ -134,6 +134,8 @@ def encode(value, name=None, _depth=0, _seen=None):
     if isinstance(value, (set, frozenset)):
         items = [encode(v, name, _depth + 1, _seen) for v in value]
         return {"t": "set", "v": sorted(items, key=repr)}
+    if type(value).__name__ == "_GatedStream":  # djstatic's gate on sys.stdout stands for the stream itself
+        value = value._stream
     # Lazy translation strings (gettext_lazy) render as the running site renders them; any other
     # lazy call (reverse_lazy) stays unevaluated: evaluating it could import the URLconf.
     if type(value).__name__ == "__proxy__":

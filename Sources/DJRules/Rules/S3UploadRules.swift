@@ -202,9 +202,12 @@ public struct S3SharedPrefixRule: Rule {
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
-        guard let snapshot = context.snapshot, let media = snapshot.backends["default"], media.family == .s3 else { return [] }
+        guard let snapshot = context.snapshot, let media = snapshot.backends["default"], media.family == .s3,
+              !media.projectOverrides.contains("__init__") else { return [] }
         return BackendFindings.collect(context, [.s3], staticOnly: true) { configuration, _ in
-            guard configuration.truthy("bucket_name") != false, configuration["bucket_name"] == media["bucket_name"],
+            // A project __init__ may choose the bucket or location itself (saleor's media storage).
+            guard !configuration.projectOverrides.contains("__init__"),
+                  configuration.truthy("bucket_name") != false, configuration["bucket_name"] == media["bucket_name"],
                   let prefix = Self.prefix(configuration), prefix == Self.prefix(media) else { return [] }
             return [BackendIssue(
                 message: "Static and media share one key prefix; collectstatic --clear and name clashes affect user uploads. Give each alias its own location (OPTIONS).",
@@ -571,7 +574,9 @@ public struct S3StaticURLMismatchRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         BackendFindings.collect(context, [.s3], staticOnly: true) { configuration, snapshot in
-            guard let value = snapshot["STATIC_URL"], !value.isNone, !value.dependsOnUnsetEnvironment,
+            // A project url() (a rewritten host) builds other URLs than the options say.
+            guard !configuration.projectOverrides.contains("url"),
+                  let value = snapshot["STATIC_URL"], !value.isNone, !value.dependsOnUnsetEnvironment,
                   let staticURL = value.string, let bases = Self.bases(configuration), let expected = bases.first,
                   !bases.contains(where: { URLBase(absolute: staticURL) == $0 }) else { return [] }
             return [BackendIssue(

@@ -141,6 +141,15 @@ public struct WhiteNoiseMiddlewareOrderRule: Rule {
                     "django.contrib.sessions.middleware.SessionMiddleware",
                 ]
                 """),
+            // Middleware above SecurityMiddleware (django-prometheus' timer) is not WhiteNoise's concern.
+            Example("""
+                MIDDLEWARE = [
+                    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+                    "django.middleware.security.SecurityMiddleware",
+                    "whitenoise.middleware.WhiteNoiseMiddleware",
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                ]
+                """),
             // A project's subclass is recognised by its bases.
             Example("""
                 MIDDLEWARE = [
@@ -157,8 +166,11 @@ public struct WhiteNoiseMiddlewareOrderRule: Rule {
         let paths = snapshot.middlewarePaths
         guard let index = snapshot.whiteNoiseMiddlewareIndex else { return [] }
         let security = paths.firstIndex { snapshot.entry($0, isSubclassOf: securityMiddleware) }
-        let above = paths[..<index].enumerated().filter { position, path in
-            position != security && !Self.mayPrecedeWhiteNoise.contains { snapshot.entry(path, isSubclassOf: $0) }
+        // What runs between SecurityMiddleware (or the start) and WhiteNoise; middleware above
+        // SecurityMiddleware (a metrics timer) runs first for every request anyway.
+        let start = security.map { $0 < index ? $0 + 1 : 0 } ?? 0
+        let above = paths[start..<index].enumerated().filter { _, path in
+            !Self.mayPrecedeWhiteNoise.contains { snapshot.entry(path, isSubclassOf: $0) }
         }
         let securityBelow = security.map { $0 > index } ?? false
         let position: String
