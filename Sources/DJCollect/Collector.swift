@@ -175,6 +175,10 @@ public struct Collector {
     }
 
     mutating func collect(postProcessor: (any PostProcessor)?) throws(CollectError) {
+        if !options.dryRun && !target.location.isEmpty {
+            // What a killed run was writing: never under a final name, removed before anything else.
+            SafeIO.removeAbandonedPartials(under: PyPath.abspath(target.location, cwd: "/"))
+        }
         if options.clear { try clearDirectory("") }
         let finders = StaticFinders(description)
         let patterns = finders.ignorePatterns(extra: options.ignorePatterns, useDefaults: options.useDefaultIgnorePatterns)
@@ -250,7 +254,12 @@ public struct Collector {
             log("Pretending to delete '\(file.sourcePath)'")
         } else {
             log("Deleting '\(file.sourcePath)'")
-            try target.delete(file.prefixedPath)
+            // A file or link is replaced by the rename that puts the new copy in place: until
+            // then the old one stays, and a failed copy never leaves the name empty (the old
+            // file's older mtime makes the next run copy it again).
+            if try target.isRealDirectory(file.prefixedPath) {
+                try target.delete(file.prefixedPath)
+            }
         }
         return true
     }
@@ -284,11 +293,22 @@ public struct Collector {
             let full = try target.path(file.prefixedPath)
             try LocalStorage(location: target.location).makeDirectories(PyPath.dirname(full))
             var info = stat()
-            if lstat(full, &info) == 0 && unlink(full) != 0 {
+            if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && unlink(full) != 0 {
                 throw CollectError("CommandError", CollectError.os("unlink", full).message)
             }
-            if symlink(sourcePath, full) != 0 {
-                throw CollectError("CommandError", CollectError.os("symlink", full).message)
+            // The link is made under a temporary name and renamed over the old one.
+            let partial = SafeIO.partialName(for: full)
+            PartialFiles.shared.begin(partial)
+            if symlink(sourcePath, partial) != 0 {
+                let code = errno
+                PartialFiles.shared.end(partial)
+                throw CollectError("CommandError", CollectError.os("symlink", full, errno: code).message)
+            }
+            if !PartialFiles.shared.commit(partial, as: full) {
+                let code = errno
+                unlink(partial)
+                PartialFiles.shared.end(partial)
+                throw CollectError("CommandError", CollectError.os("symlink", full, errno: code).message)
             }
         }
         symlinked.insert(file.prefixedPath)
