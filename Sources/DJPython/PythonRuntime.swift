@@ -49,6 +49,8 @@ public final class PythonRuntime: @unchecked Sendable {
         -> (result: String, output: String) {
         lock.lock()
         defer { lock.unlock() }
+        let signals = SignalDispositions()  // before the interpreter is loaded: its start-up counts too
+        defer { signals.restore() }
         let module = try start(requested)
         let capturer = capture ? OutputCapture() : nil
         let state = CallState()
@@ -67,6 +69,7 @@ public final class PythonRuntime: @unchecked Sendable {
         }
         var error: UnsafeMutablePointer<CChar>?
         let raw = djs_py_call(module, function, argument, &error)
+        signals.restore()
         state.finish()
         let output = capturer?.finish() ?? ""
         guard let raw else {
@@ -112,6 +115,31 @@ public final class PythonRuntime: @unchecked Sendable {
 extension PythonRuntime {
     static func text(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Every signal's handling, saved before a call into Python and put back after it: a handler that
+/// settings code installs (`signal.signal(SIGINT, …)` would make Ctrl-C do nothing; Python's
+/// handlers interrupt system calls, so a SIGWINCH handler would make I/O fail with EINTR) does not
+/// outlive the evaluation.
+struct SignalDispositions {
+    private var saved: [(Int32, sigaction)] = []
+
+    init() {
+        for number in Int32(1)..<Int32(65) where number != SIGKILL && number != SIGSTOP {
+            var action = sigaction()
+            if sigaction(number, nil, &action) == 0 { saved.append((number, action)) }
+        }
+    }
+
+    func restore() {
+        for (number, before) in saved {
+            var now = sigaction()
+            guard sigaction(number, nil, &now) == 0 else { continue }
+            var old = before
+            let same = withUnsafeBytes(of: &now) { a in withUnsafeBytes(of: &old) { b in a.elementsEqual(b) } }
+            if !same { sigaction(number, &old, nil) }
+        }
     }
 }
 

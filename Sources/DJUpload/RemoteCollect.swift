@@ -56,7 +56,11 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
     public func run() async throws -> Outcome {
         if options.link { throw CollectError("CommandError", "Can't symlink to a remote destination.") }
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-stage-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        PartialFiles.shared.registerDirectory(staging)  // removed on Ctrl-C too
+        defer {
+            try? FileManager.default.removeItem(atPath: staging)
+            PartialFiles.shared.unregisterDirectory(staging)
+        }
         var staged = description
         staged.storage?.location = staging + "/files"
         staged.storage?.manifest?.location = staging + "/manifest"
