@@ -225,6 +225,12 @@ public struct Collector {
     private mutating func clearDirectory(_ path: String) throws(CollectError) {
         guard try target.exists(path) else { return }
         let (directories, files) = try target.listdir(path)
+        for name in directories where try target.isSymlink(PyPath.join(path, name)) {
+            // Django follows it and deletes the files of the directory it points to, wherever that
+            // is; djstatic never deletes outside the destination.
+            log("Not following '\(PyPath.join(path, name))': a symbolic link to a directory is left as it is",
+                level: sixOrLater ? 2 : 1)
+        }
         for name in files {
             let file = PyPath.join(path, name)
             deleted.append(file)
@@ -235,7 +241,9 @@ public struct Collector {
                 try target.delete(file)  // dangling symlinks are unlinked like any other file
             }
         }
-        for name in directories { try clearDirectory(PyPath.join(path, name)) }
+        for name in directories where !(try target.isSymlink(PyPath.join(path, name))) {
+            try clearDirectory(PyPath.join(path, name))
+        }
     }
 
     /// `delete_file`: whether the target must be (re)written; deletes the old one if so.
