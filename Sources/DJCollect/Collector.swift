@@ -281,10 +281,13 @@ public struct Collector {
         } else {
             log("Copying '\(sourcePath)'")
             try Self.validateName(file.prefixedPath)
+            // `Storage.save` stores under `get_available_name(name)`, which turns backslashes
+            // into slashes (a copy of `a\b.png` is `a/b.png`).
+            let stored = file.prefixedPath.replacingOccurrences(of: "\\", with: "/")
             if deferCopies {
-                pendingCopies.append((sourcePath, file.prefixedPath))
+                pendingCopies.append((sourcePath, stored))
             } else {
-                try target.save(file.prefixedPath, copying: sourcePath)
+                try target.save(stored, copying: sourcePath)
             }
         }
         copied.insert(file.prefixedPath)
