@@ -138,6 +138,11 @@ public struct Collector {
 
     private var sixOrLater: Bool { version >= DjangoVersion(6, 0) }
 
+    /// The names copied (or linked) by the last run, as stored (after `get_available_name`).
+    public var copiedNames: [String] {
+        (copied.items + symlinked.items).map { $0.replacingOccurrences(of: "\\", with: "/") }
+    }
+
     private func log(_ message: String, level: Int = 2) {
         if options.verbosity >= level { console.out(message) }
     }
