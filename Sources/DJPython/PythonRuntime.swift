@@ -50,7 +50,16 @@ public final class PythonRuntime: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let signals = SignalDispositions()  // before the interpreter is loaded: its start-up counts too
-        defer { signals.restore() }
+        // While Python runs, a handler it installs for the signals that stop djstatic is replaced
+        // by djstatic's again within 0.1 s: Ctrl-C stops even settings that ignore it and loop.
+        let keeper = DispatchSource.makeTimerSource(queue: .global())
+        keeper.schedule(deadline: .now() + 0.1, repeating: 0.1)
+        keeper.setEventHandler { signals.restore(only: [SIGINT, SIGTERM, SIGHUP]) }
+        keeper.resume()
+        defer {
+            keeper.cancel()
+            signals.restore()
+        }
         let module = try start(requested)
         let capturer = capture ? OutputCapture() : nil
         let state = CallState()
@@ -69,7 +78,6 @@ public final class PythonRuntime: @unchecked Sendable {
         }
         var error: UnsafeMutablePointer<CChar>?
         let raw = djs_py_call(module, function, argument, &error)
-        signals.restore()
         state.finish()
         let output = capturer?.finish() ?? ""
         guard let raw else {
@@ -121,8 +129,8 @@ extension PythonRuntime {
 /// Every signal's handling, saved before a call into Python and put back after it: a handler that
 /// settings code installs (`signal.signal(SIGINT, …)` would make Ctrl-C do nothing; Python's
 /// handlers interrupt system calls, so a SIGWINCH handler would make I/O fail with EINTR) does not
-/// outlive the evaluation.
-struct SignalDispositions {
+/// outlive the evaluation, and for SIGINT, SIGTERM and SIGHUP not even 0.1 s of it.
+struct SignalDispositions: @unchecked Sendable {  // read-only once made
     private var saved: [(Int32, sigaction)] = []
 
     init() {
@@ -132,8 +140,9 @@ struct SignalDispositions {
         }
     }
 
-    func restore() {
-        for (number, before) in saved {
+    /// Puts back every saved disposition that changed (`only`: these signals).
+    func restore(only: Set<Int32>? = nil) {
+        for (number, before) in saved where only?.contains(number) ?? true {
             var now = sigaction()
             guard sigaction(number, nil, &now) == 0 else { continue }
             var old = before

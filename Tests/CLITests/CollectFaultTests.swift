@@ -190,6 +190,39 @@ struct CollectFaultTests {
         #expect(differences.isEmpty, "after the re-run: \(differences.prefix(10))")
     }
 
+    /// Settings that ignore SIGINT and then take their time (here: sleep 20 s): Ctrl-C during the
+    /// evaluation itself still ends djstatic with exit 130 within 2 s.
+    @Test func ctrlCStopsSettingsThatIgnoreIt() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-faults-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let project = try CollectProject.make(in: work, files: ["a.css": Data("a{}".utf8)])
+        let ready = work.appendingPathComponent("ready").path
+        let settings = project.appendingPathComponent(CollectProject.settingsFile)
+        let stubborn = """
+
+            import signal as _signal, time as _time
+            _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+            open(os.environ["READY_FILE"], "w").close()
+            _time.sleep(20)
+
+            """
+        try (String(contentsOf: settings, encoding: .utf8) + stubborn).write(to: settings, atomically: true, encoding: .utf8)
+        var environment = Paths.baseEnvironment()
+        environment["STATIC_ROOT"] = work.appendingPathComponent("root").path
+        environment["READY_FILE"] = ready
+        let run = try Background(["collect", CollectProject.settingsFile, "--python-path", Paths.venv(Self.venv).path, "--noinput"],
+                                 environment: environment, directory: project, work: work)
+        for _ in 0..<30_000 where !FileManager.default.fileExists(atPath: ready) { usleep(1000) }
+        try #require(FileManager.default.fileExists(atPath: ready), "the settings never reached their sleep")
+        usleep(300_000)
+        let sent = Date()
+        kill(run.pid, SIGINT)
+        let stopped = run.wait()
+        let latency = Date().timeIntervalSince(sent)
+        #expect(stopped.status == 130 && !stopped.signalled, "exit 130 expected, got \(stopped.status): \(stopped.stderr)")
+        #expect(latency < 2, "Ctrl-C took \(latency) s")
+    }
+
     // MARK: --clear through a symbolic link
 
     /// STATIC_ROOT holds `media -> <a directory outside it>`. `collectstatic --clear` follows the
