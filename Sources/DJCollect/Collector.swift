@@ -139,6 +139,11 @@ public struct Collector {
 
     private var sixOrLater: Bool { version >= DjangoVersion(6, 0) }
 
+    /// The names copied (or linked) by the last run, as stored (after `get_available_name`).
+    public var copiedNames: [String] {
+        (copied.items + symlinked.items).map { $0.replacingOccurrences(of: "\\", with: "/") }
+    }
+
     private func log(_ message: String, level: Int = 2) {
         if options.verbosity >= level { console.out(message) }
     }
@@ -176,6 +181,10 @@ public struct Collector {
     }
 
     mutating func collect(postProcessor: (any PostProcessor)?) throws(CollectError) {
+        if !options.dryRun && !target.location.isEmpty {
+            // What a killed run was writing: never under a final name, removed before anything else.
+            SafeIO.removeAbandonedPartials(under: PyPath.abspath(target.location, cwd: "/"))
+        }
         if options.clear { try clearDirectory("") }
         let finders = StaticFinders(description)
         let patterns = finders.ignorePatterns(extra: options.ignorePatterns, useDefaults: options.useDefaultIgnorePatterns)
@@ -222,6 +231,12 @@ public struct Collector {
     private mutating func clearDirectory(_ path: String) throws(CollectError) {
         guard try target.exists(path) else { return }
         let (directories, files) = try target.listdir(path)
+        for name in directories where try target.isSymlink(PyPath.join(path, name)) {
+            // Django follows it and deletes the files of the directory it points to, wherever that
+            // is; djstatic never deletes outside the destination.
+            log("Not following '\(PyPath.join(path, name))': a symbolic link to a directory is left as it is",
+                level: sixOrLater ? 2 : 1)
+        }
         for name in files {
             let file = PyPath.join(path, name)
             deleted.append(file)
@@ -232,7 +247,9 @@ public struct Collector {
                 try target.delete(file)  // dangling symlinks are unlinked like any other file
             }
         }
-        for name in directories { try clearDirectory(PyPath.join(path, name)) }
+        for name in directories where !(try target.isSymlink(PyPath.join(path, name))) {
+            try clearDirectory(PyPath.join(path, name))
+        }
     }
 
     /// `delete_file`: whether the target must be (re)written; deletes the old one if so.
@@ -251,7 +268,12 @@ public struct Collector {
             log("Pretending to delete '\(file.sourcePath)'")
         } else {
             log("Deleting '\(file.sourcePath)'")
-            try target.delete(file.prefixedPath)
+            // A file or link is replaced by the rename that puts the new copy in place: until
+            // then the old one stays, and a failed copy never leaves the name empty (the old
+            // file's older mtime makes the next run copy it again).
+            if try target.isRealDirectory(file.prefixedPath) {
+                try target.delete(file.prefixedPath)
+            }
         }
         return true
     }
@@ -265,10 +287,13 @@ public struct Collector {
         } else {
             log("Copying '\(sourcePath)'")
             try Self.validateName(file.prefixedPath)
+            // `Storage.save` stores under `get_available_name(name)`, which turns backslashes
+            // into slashes (a copy of `a\b.png` is `a/b.png`).
+            let stored = file.prefixedPath.replacingOccurrences(of: "\\", with: "/")
             if deferCopies {
-                pendingCopies.append((sourcePath, file.prefixedPath))
+                pendingCopies.append((sourcePath, stored))
             } else {
-                try target.save(file.prefixedPath, copying: sourcePath)
+                try target.save(stored, copying: sourcePath)
             }
         }
         copied.insert(file.prefixedPath)
@@ -285,11 +310,22 @@ public struct Collector {
             let full = try target.path(file.prefixedPath)
             try LocalStorage(location: target.location).makeDirectories(PyPath.dirname(full))
             var info = stat()
-            if lstat(full, &info) == 0 && unlink(full) != 0 {
+            if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && unlink(full) != 0 {
                 throw CollectError("CommandError", CollectError.os("unlink", full).message)
             }
-            if symlink(sourcePath, full) != 0 {
-                throw CollectError("CommandError", CollectError.os("symlink", full).message)
+            // The link is made under a temporary name and renamed over the old one.
+            let partial = SafeIO.partialName(for: full)
+            PartialFiles.shared.begin(partial)
+            if symlink(sourcePath, partial) != 0 {
+                let code = errno
+                PartialFiles.shared.end(partial)
+                throw CollectError("CommandError", CollectError.os("symlink", full, errno: code).message)
+            }
+            if !PartialFiles.shared.commit(partial, as: full) {
+                let code = errno
+                unlink(partial)
+                PartialFiles.shared.end(partial)
+                throw CollectError("CommandError", CollectError.os("symlink", full, errno: code).message)
             }
         }
         symlinked.insert(file.prefixedPath)

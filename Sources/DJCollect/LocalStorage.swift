@@ -22,6 +22,11 @@ public struct CollectError: Error, Sendable, CustomStringConvertible {
         return CollectError(Self.pythonOSErrorName(code), "[Errno \(code)] \(text): '\(path)'")
     }
 
+    /// An OSError raised by a read or write on an open file: Python names no file.
+    static func os(errno code: Int32) -> CollectError {
+        CollectError(Self.pythonOSErrorName(code), "[Errno \(code)] \(String(cString: strerror(code)))")
+    }
+
     private static func pythonOSErrorName(_ code: Int32) -> String {
         switch code {
         case ENOENT: "FileNotFoundError"
@@ -152,6 +157,13 @@ public struct LocalStorage: Sendable {
         return (try? LocalStorage.readFile(full)) == bytes
     }
 
+    /// The stored name is a directory itself (not a link to one): the only thing a new file
+    /// cannot simply be renamed over.
+    public func isRealDirectory(_ name: String) throws(CollectError) -> Bool {
+        var info = stat()
+        return lstat(try path(name), &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// `delete`: rmdir for directories, remove otherwise; a vanished file is ignored.
     public func delete(_ name: String) throws(CollectError) {
         if name.isEmpty { throw CollectError("ValueError", "The name must be given to delete().") }
@@ -164,59 +176,47 @@ public struct LocalStorage: Sendable {
         }
     }
 
-    /// `_save(name, content)` with bytes already in memory.
+    /// `_save(name, content)` with bytes already in memory (`durable`: fsynced before it is
+    /// renamed into place).
     @discardableResult
-    public func save(_ name: String, bytes: [UInt8]) throws(CollectError) -> String {
-        try save(name) { fd, full throws(CollectError) in
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-                if written < 0 { throw CollectError.os("write", full) }
-                offset += written
-            }
-        }
-    }
-
-    /// `_save(name, open(source))`: a byte-exact copy of `source`.
-    @discardableResult
-    public func save(_ name: String, copying source: String) throws(CollectError) -> String {
-        try save(name) { fd, full throws(CollectError) in
-            let input = open(source, O_RDONLY | O_CLOEXEC)
-            guard input >= 0 else { throw CollectError.os("open", source) }
-            defer { close(input) }
-            var info = stat()
-            fstat(input, &info)
-            var remaining = Int(info.st_size)
-            while remaining > 0 {  // in-kernel copy
-                let sent = sendfile(fd, input, nil, min(remaining, 1 << 30))
-                if sent < 0 { throw CollectError.os("sendfile", full) }
-                if sent == 0 { break }
-                remaining -= sent
-            }
-            var buffer = [UInt8](repeating: 0, count: 65536)  // whatever grew after fstat
-            while true {
-                let n = Glibc.read(input, &buffer, buffer.count)
-                if n <= 0 { break }
-                _ = buffer.withUnsafeBytes { write(fd, $0.baseAddress!, n) }
-            }
-        }
-    }
-
-    private func save(_ name: String, write body: (Int32, String) throws(CollectError) -> Void) throws(CollectError) -> String {
+    public func save(_ name: String, bytes: [UInt8], durable: Bool = false) throws(CollectError) -> String {
         let full = try path(name)
         try makeDirectories(PyPath.dirname(full))
-        let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw CollectError.os("open", full) }
-        do {
-            try body(fd, full)
-        } catch {
-            close(fd)
-            throw error
+        try write(full, durable: durable) { fd throws(CollectError) in
+            let ok = bytes.withUnsafeBytes { SafeIO.writeAll(fd, $0) }
+            if !ok { throw CollectError.os(errno: errno) }
         }
-        close(fd)
-        if let filePermissions { chmod(full, mode_t(filePermissions)) }
-        alignGroup(full)
         return name
+    }
+
+    /// `_save(name, open(source))`: a byte-exact copy of `source`, in bounded memory. As in Django
+    /// the source is opened first: when it cannot be, nothing is created (not even the directory).
+    @discardableResult
+    public func save(_ name: String, copying source: String) throws(CollectError) -> String {
+        let input = SafeIO.open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw CollectError.os("open", source) }
+        defer { close(input) }
+        var info = stat()
+        if fstat(input, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw CollectError("IsADirectoryError", "[Errno 21] Is a directory: '\(source)'")
+        }
+        let full = try path(name)
+        try makeDirectories(PyPath.dirname(full))
+        try write(full) { fd throws(CollectError) in
+            let code = SafeIO.copy(from: input, to: fd)
+            if code != 0 { throw CollectError.os(errno: code) }
+        }
+        return name
+    }
+
+    /// Writes `full` atomically (a temporary file renamed over it once complete) with the mode
+    /// FILE_UPLOAD_PERMISSIONS gives and the storage root's group, as `_save` leaves them.
+    /// `durable`: fsynced before the rename (the manifest).
+    func write(_ full: String, durable: Bool = false, body: (Int32) throws(CollectError) -> Void) throws(CollectError) {
+        try SafeIO.writeAtomically(full, durable: durable, body: body) { fd, _ throws(CollectError) in
+            if let filePermissions { fchmod(fd, mode_t(filePermissions)) }
+            alignGroup(fd)
+        }
     }
 
     /// `os.makedirs(directory, exist_ok=True)`; with directory permissions every level created
@@ -240,10 +240,10 @@ public struct LocalStorage: Sendable {
     }
 
     /// `_ensure_location_group_id`: give the file the group of the storage root when it differs.
-    private func alignGroup(_ full: String) {
+    private func alignGroup(_ fd: Int32) {
         var root = stat(), file = stat()
-        guard stat(location, &root) == 0, stat(full, &file) == 0, root.st_gid != file.st_gid else { return }
-        _ = chown(full, uid_t.max, root.st_gid)
+        guard stat(location, &root) == 0, fstat(fd, &file) == 0, root.st_gid != file.st_gid else { return }
+        _ = fchown(fd, uid_t.max, root.st_gid)
     }
 
     /// Reads a stored file.
@@ -252,7 +252,7 @@ public struct LocalStorage: Sendable {
     }
 
     static func readFile(_ full: String) throws(CollectError) -> [UInt8] {
-        let fd = open(full, O_RDONLY | O_CLOEXEC)
+        let fd = SafeIO.open(full, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CollectError.os("open", full) }
         defer { close(fd) }
         var info = stat()
@@ -262,15 +262,17 @@ public struct LocalStorage: Sendable {
         var bytes = [UInt8](repeating: 0, count: size)
         var offset = 0
         while offset < size {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, size - offset) }
-            if n <= 0 { break }
+            let n = bytes.withUnsafeMutableBytes { SafeIO.read(fd, $0.baseAddress! + offset, size - offset) }
+            if n < 0 { throw CollectError.os("read", full) }
+            if n == 0 { break }
             offset += n
         }
         if offset < bytes.count { bytes.removeLast(bytes.count - offset) }
         var extra = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = Glibc.read(fd, &extra, extra.count)
-            if n <= 0 { break }
+            let n = extra.withUnsafeMutableBytes { SafeIO.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 { throw CollectError.os("read", full) }
+            if n == 0 { break }
             bytes += extra[0..<n]
         }
         return bytes

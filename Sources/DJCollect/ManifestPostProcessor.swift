@@ -139,6 +139,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                                      yield: (PostProcessResult) throws(CollectError) -> Void) throws(CollectError) {
         hashedFiles = OrderedMap()  // ManifestFilesMixin: self.hashed_files = {}
         if dryRun { return }
+        if let manifestFull = try? manifestStorage.path(manifest.name),
+           PyPath.abspath(manifestStorage.location, cwd: "/") != PyPath.abspath(target.location, cwd: "/") {
+            // A manifest kept outside STATIC_ROOT: its own directory only (STATIC_ROOT's tree is
+            // cleaned by the collector).
+            SafeIO.removeAbandonedPartials(under: PyPath.dirname(manifestFull), recursive: false)
+        }
         var hashed = OrderedMap()
         let adjustable = files.filter { isAdjustable($0.prefixedPath) }
         let adjustableNames = Set(adjustable.map { Array($0.prefixedPath.utf8) })
@@ -212,13 +218,24 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 try emit(PassResult(name: name, hashed: memo.hashedName, outcome: .processed, substitutions: false))
                 continue
             }
-            let original = try file.source.read(file.sourcePath)
+            let isAdjustable = adjustable.contains(Array(name.utf8))
+            // Only CSS/JS is read whole (it is rewritten); other files are hashed and copied in
+            // bounded memory.
+            let sourceFull = try file.source.path(file.sourcePath)
+            let original = isAdjustable ? try file.source.read(file.sourcePath) : []
+            let digest = isAdjustable ? nil : try SafeIO.md5(sourceFull)
             var hashedName: String
-            if let cached = hashed[key] { hashedName = cached } else { hashedName = try self.hashedName(name, content: original) }
+            if let cached = hashed[key] {
+                hashedName = cached
+            } else if let digest {
+                hashedName = try self.hashedName(name, digest: digest)
+            } else {
+                hashedName = try self.hashedName(name, content: original)
+            }
             let existed = try target.exists(hashedName)
             var processed = false
             var substitutions = true
-            if adjustable.contains(Array(name.utf8)) {
+            if isAdjustable {
                 let oldHashedName = hashedName
                 guard var content = UTF8Encoding.scalars(original) else {
                     let error = Self.decodeError(original)
@@ -259,7 +276,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             }
             if !processed && !existed {
                 processed = true
-                try target.save(hashedName, bytes: original)
+                try target.save(hashedName, copying: sourceFull)
                 hashedName = hashedName.replacingOccurrences(of: "\\", with: "/")
             }
             hashed[key] = hashedName
@@ -269,11 +286,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `delete` + `_save` of `name`, unless the file already holds exactly `bytes` (with the
-    /// configured permissions): then there is nothing to change.
+    /// configured permissions): then there is nothing to change. The new file is renamed over the
+    /// old one (only a directory is deleted first), so the name is never missing or partial.
     private func replace(_ name: String, with bytes: [UInt8]) throws(CollectError) {
         if try target.exists(name) {
             if target.holds(name, bytes) { return }
-            try target.delete(name)
+            if try target.isRealDirectory(name) { try target.delete(name) }
         }
         try target.save(name, bytes: bytes)
     }
@@ -302,8 +320,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 let file = files[index]
                 slots.set(index, Result { () throws(CollectError) -> Copy in
-                    let bytes = try file.source.read(file.sourcePath)
-                    let name = try processor.hashedName(file.prefixedPath, content: bytes)
+                    let digest = try SafeIO.md5(try file.source.path(file.sourcePath))
+                    let name = try processor.hashedName(file.prefixedPath, digest: digest)
                     return Copy(hashedName: name, existed: try processor.target.exists(name))
                 })
             }
@@ -426,29 +444,35 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     // MARK: hashing and URLs
 
     static func fileHash(_ bytes: [UInt8]) -> String {
-        Insecure.MD5.hash(data: bytes).prefix(6).map { byte in
+        fileHash(digest: Array(Insecure.MD5.hash(data: bytes)))
+    }
+
+    /// `file_hash`: the first 12 hex digits of the MD5 digest.
+    static func fileHash(digest: [UInt8]) -> String {
+        digest.prefix(6).map { byte in
             let hex = String(byte, radix: 16)
             return hex.count == 1 ? "0" + hex : hex
         }.joined()
     }
 
-    /// `hashed_name(name, content=None, filename=None)`.
-    func hashedName(_ name: String, content: [UInt8]? = nil) throws(CollectError) -> String {
+    /// `hashed_name(name, content=None, filename=None)`; `digest`: the MD5 of the content, when
+    /// it was streamed rather than read.
+    func hashedName(_ name: String, content: [UInt8]? = nil, digest: [UInt8]? = nil) throws(CollectError) -> String {
         let parsed = try urlsplit(PyURL.unquote(name))
         let clean = PyString.strip(parsed.path)
-        var bytes = content
-        if bytes == nil {
+        var md5 = digest ?? content.map { Array(Insecure.MD5.hash(data: $0)) }
+        if md5 == nil {
             guard try target.exists(clean) else {
                 throw CollectError("ValueError", "The file '\(clean)' could not be found with \(storageRepr).")
             }
             do {
-                bytes = try target.read(clean)
+                md5 = try SafeIO.md5(try target.path(clean))
             } catch {
                 hashedNameLog?.insert(name.replacingOccurrences(of: "\\", with: "/"))
                 return name  // a directory
             }
         }
-        let hash = Self.fileHash(bytes ?? [])
+        let hash = Self.fileHash(digest: md5 ?? [])
         let (directory, base) = PyPath.split(clean)
         let (root, ext) = PyPath.splitext(base)
         var path = PyPath.join(directory, root + "." + hash + ext)
@@ -506,8 +530,11 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             ("version", .string(manifest.version)),
             ("hash", .string(hash)),
         ]))
-        if try manifestStorage.exists(manifest.name) { try manifestStorage.delete(manifest.name) }
-        try manifestStorage.save(manifest.name, bytes: Array(payload.utf8))
+        // Django deletes the manifest, then writes the new one: a failure in between (a full disk)
+        // leaves none, or a truncated one. The new one is written aside, fsynced and renamed over
+        // it: the previous manifest stays until the new one is complete.
+        if try manifestStorage.isRealDirectory(manifest.name) { try manifestStorage.delete(manifest.name) }
+        try manifestStorage.save(manifest.name, bytes: Array(payload.utf8), durable: true)
     }
 
     /// Python's `UnicodeDecodeError` message for the first invalid UTF-8 sequence: the error spans

@@ -245,14 +245,13 @@ public struct WhiteNoiseCompressor {
         DispatchQueue.concurrentPerform(iterations: names.count) { index in
             slots.set(index, Result { () throws(CollectError) -> Item in
                 let full = fulls[index]
-                let fd = Glibc.open(full, O_RDONLY | O_CLOEXEC)
+                let fd = SafeIO.open(full, O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else { throw CollectError.os("open", full) }
                 var info = stat()
                 fstat(fd, &info)
                 Glibc.close(fd)
-                let bytes = try LocalStorage.readFile(full)
-                let key = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-                return Item(name: names[index], full: full, size: bytes.count, key: key, atime: info.st_atim, mtime: info.st_mtim)
+                let (key, size) = try SafeIO.sha256(full)  // bounded memory, whatever the size
+                return Item(name: names[index], full: full, size: size, key: key, atime: info.st_atim, mtime: info.st_mtim)
             })
         }
         if let failure = slots.firstError { throw failure }
@@ -290,20 +289,18 @@ public struct WhiteNoiseCompressor {
             let job = work[index]
             slots.set(index, Result { () throws(CollectError) in
                 let path = job.item.full + job.suffix
-                let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-                guard fd >= 0 else { throw CollectError.os("open", path) }
-                var offset = 0
-                while offset < job.bytes.count {
-                    let written = job.bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, job.bytes.count - offset) }
-                    if written < 0 {
-                        Glibc.close(fd)
-                        throw CollectError.os("write", path)
-                    }
-                    offset += written
-                }
-                Glibc.close(fd)
-                var times = [pythonUtime(job.item.atime), pythonUtime(job.item.mtime)]
-                if utimensat(AT_FDCWD, path, &times, 0) != 0 { throw CollectError.os("utime", path) }
+                // Written aside and renamed into place: a variant is complete or absent (a stale
+                // one from an earlier run stays until the new one replaces it). An existing
+                // variant's mode is kept, as `open(path, "wb")` keeps it.
+                var existing = stat()
+                let keepMode = stat(path, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFREG
+                try SafeIO.writeAtomically(path, body: { fd throws(CollectError) in
+                    if !job.bytes.withUnsafeBytes({ SafeIO.writeAll(fd, $0) }) { throw CollectError.os(errno: errno) }
+                }, prepare: { fd, partial throws(CollectError) in
+                    if keepMode { fchmod(fd, existing.st_mode & 0o7777) }
+                    var times = [pythonUtime(job.item.atime), pythonUtime(job.item.mtime)]
+                    if futimens(fd, &times) != 0 { throw CollectError.os("utime", path) }
+                })
             })
         }
         if let failure = slots.firstError { throw failure }

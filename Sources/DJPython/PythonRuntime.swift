@@ -49,6 +49,17 @@ public final class PythonRuntime: @unchecked Sendable {
         -> (result: String, output: String) {
         lock.lock()
         defer { lock.unlock() }
+        let signals = SignalDispositions()  // before the interpreter is loaded: its start-up counts too
+        // While Python runs, a handler it installs for the signals that stop djstatic is replaced
+        // by djstatic's again within 0.1 s: Ctrl-C stops even settings that ignore it and loop.
+        let keeper = DispatchSource.makeTimerSource(queue: .global())
+        keeper.schedule(deadline: .now() + 0.1, repeating: 0.1)
+        keeper.setEventHandler { signals.restore(only: [SIGINT, SIGTERM, SIGHUP]) }
+        keeper.resume()
+        defer {
+            keeper.cancel()
+            signals.restore()
+        }
         let module = try start(requested)
         let capturer = capture ? OutputCapture() : nil
         let state = CallState()
@@ -112,6 +123,32 @@ public final class PythonRuntime: @unchecked Sendable {
 extension PythonRuntime {
     static func text(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Every signal's handling, saved before a call into Python and put back after it: a handler that
+/// settings code installs (`signal.signal(SIGINT, …)` would make Ctrl-C do nothing; Python's
+/// handlers interrupt system calls, so a SIGWINCH handler would make I/O fail with EINTR) does not
+/// outlive the evaluation, and for SIGINT, SIGTERM and SIGHUP not even 0.1 s of it.
+struct SignalDispositions: @unchecked Sendable {  // read-only once made
+    private var saved: [(Int32, sigaction)] = []
+
+    init() {
+        for number in Int32(1)..<Int32(65) where number != SIGKILL && number != SIGSTOP {
+            var action = sigaction()
+            if sigaction(number, nil, &action) == 0 { saved.append((number, action)) }
+        }
+    }
+
+    /// Puts back every saved disposition that changed (`only`: these signals).
+    func restore(only: Set<Int32>? = nil) {
+        for (number, before) in saved where only?.contains(number) ?? true {
+            var now = sigaction()
+            guard sigaction(number, nil, &now) == 0 else { continue }
+            var old = before
+            let same = withUnsafeBytes(of: &now) { a in withUnsafeBytes(of: &old) { b in a.elementsEqual(b) } }
+            if !same { sigaction(number, &old, nil) }
+        }
     }
 }
 

@@ -56,7 +56,11 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
     public func run() async throws -> Outcome {
         if options.link { throw CollectError("CommandError", "Can't symlink to a remote destination.") }
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-stage-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        PartialFiles.shared.registerDirectory(staging)  // removed on Ctrl-C too
+        defer {
+            try? FileManager.default.removeItem(atPath: staging)
+            PartialFiles.shared.unregisterDirectory(staging)
+        }
         var staged = description
         staged.storage?.location = staging + "/files"
         staged.storage?.manifest?.location = staging + "/manifest"
@@ -119,6 +123,20 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         let report = await uploader.run(objects, manifest: manifestObject, clear: options.clear, dryRun: dryRun,
                                         force: forceUpload)
         await close()
+        if !report.failures.isEmpty {
+            // The staging collect copied every file; what reached the bucket is what counts. A
+            // failed upload is no copy, an object already there with the same bytes is unmodified.
+            let failed = Set(report.failures.map(\.key))
+            let attempted = Set(report.steps.filter { $0.action == .upload }.map(\.key))
+            let present = Set(report.steps.filter { $0.action == .skip }.map(\.key))
+            var written = 0, unchanged = 0
+            for name in collector.copiedNames {
+                guard let key = try? Self.key(location: location, name: name), !failed.contains(key) else { continue }
+                if attempted.contains(key) { written += 1 } else if present.contains(key) { unchanged += 1 }
+            }
+            summary.modified = written
+            summary.unmodified += unchanged
+        }
         return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,
                        manifestKey: manifestKey)
     }

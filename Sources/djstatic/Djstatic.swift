@@ -20,9 +20,9 @@ struct Djstatic: ParsableCommand {
 
     /// Exit statuses: 0 ok, 1 errors found, 2 evaluation failure or bad usage (ruff's convention).
     static func main() {
-        // Ctrl-C ends djstatic at once, even while settings code runs inside Python (which would
-        // otherwise install its own handler the first time something imports `signal`).
-        signal(SIGINT) { _ in _exit(130) }
+        // Ctrl-C ends djstatic at once (exit 130), leaving no partial file, even while settings
+        // code runs inside Python.
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()

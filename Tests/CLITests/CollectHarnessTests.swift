@@ -52,9 +52,13 @@ struct CollectPair {
     /// Extra environment of both tools (STATIC_ROOT is set per tool unless `setStaticRoot` is false).
     var environment: [String: String] = [:]
     var setStaticRoot = true
+    /// A command both tools are started through (e.g. `setpriv` with fewer capabilities).
+    var launcher: [String] = []
+    /// djstatic's STATIC_ROOT, when not `work/djstatic` (e.g. on a small tmpfs).
+    var ourRootOverride: String?
 
     var djangoRoot: String { work.appendingPathComponent("django").path }
-    var ourRoot: String { work.appendingPathComponent("djstatic").path }
+    var ourRoot: String { ourRootOverride ?? work.appendingPathComponent("djstatic").path }
 
     init(project: URL, settingsFile: String, venv: String, environment: [String: String] = [:]) {
         self.project = project
@@ -78,13 +82,33 @@ struct CollectPair {
         environment.merge(self.environment) { $1 }
         environment.merge(extraEnvironment) { $1 }
         environment["STATIC_ROOT"] = setStaticRoot ? djangoRoot : nil
-        let django = try runProcess(Paths.python(venv), ["manage.py", "collectstatic"] + arguments,
-                                    environment: environment, currentDirectory: project, input: input)
+        let django = try launch(Paths.python(venv), ["manage.py", "collectstatic"] + arguments,
+                                environment: environment, input: input)
         if setStaticRoot { environment["STATIC_ROOT"] = ourRoot }
-        let ours = try runProcess(try Paths.djstatic(),
-                                  ["collect", settingsFile, "--python-path", Paths.venv(venv).path] + arguments,
-                                  environment: environment, currentDirectory: project, input: input)
+        let ours = try runOurs(arguments, environment: environment, input: input)
         return Outcome(django: django, ours: ours)
+    }
+
+    /// djstatic alone, with the environment `run` gives it.
+    func runOurs(_ arguments: [String], input: String? = nil, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
+        var environment = Paths.baseEnvironment()
+        environment.merge(self.environment) { $1 }
+        environment.merge(extraEnvironment) { $1 }
+        environment["STATIC_ROOT"] = setStaticRoot ? ourRoot : nil
+        return try runOurs(arguments, environment: environment, input: input)
+    }
+
+    private func runOurs(_ arguments: [String], environment: [String: String], input: String?) throws -> ProcessResult {
+        try launch(try Paths.djstatic(), ["collect", settingsFile, "--python-path", Paths.venv(venv).path] + arguments,
+                   environment: environment, input: input)
+    }
+
+    private func launch(_ executable: URL, _ arguments: [String], environment: [String: String], input: String?) throws -> ProcessResult {
+        guard let first = launcher.first else {
+            return try runProcess(executable, arguments, environment: environment, currentDirectory: project, input: input)
+        }
+        return try runProcess(URL(fileURLWithPath: first), Array(launcher.dropFirst()) + [executable.path] + arguments,
+                              environment: environment, currentDirectory: project, input: input)
     }
 
     func stdout(_ outcome: Outcome) -> (django: String, ours: String) {

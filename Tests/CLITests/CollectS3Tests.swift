@@ -206,6 +206,10 @@ struct CollectS3Tests {
         #expect(failed.status == 1, "\(failed.summary)")
         #expect(failed.stderr.contains("Upload of 'static/css/base."), "the failed object is named: \(failed.stderr)")
         #expect(failed.stderr.contains("The manifest 'static/staticfiles.json' was not written"))
+        // The summary counts what reached the bucket: the changed stylesheet failed, the rest was
+        // already there (it once said every staged file was copied).
+        #expect(failed.stdout.contains("\n0 static files copied"), "nothing was uploaded: \(failed.stdout)")
+        #expect(failed.stdout.contains(" unmodified"), "\(failed.stdout)")
         let after = try server.dump("ours")
         #expect(sameJSON(after["static/staticfiles.json"] as Any, manifest), "the previous manifest must stay live")
         // The retry once the fault is gone completes the deploy.
