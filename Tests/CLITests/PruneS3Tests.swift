@@ -117,5 +117,37 @@ struct PruneS3Tests {
         for name in kept { #expect(after.objects["static/" + name] != nil, "\(name), named by a kept release, is gone") }
         let json = try jsonObject(third.stdout, what: "prune --format json")
         #expect((json["pending"] as? [String])?.count == onlyDropped.count, "the journal's files were pending: \(third.stdout.prefix(500))")
+
+        // 4. collect --keep-releases 2 prunes after the deploy: r4 goes, r5 and r6 stay.
+        let sixth = try project.djstatic(["collect", "--noinput", "--keep-releases", "2"], release: "r6")
+        #expect(sixth.status == 0 && sixth.stdout.contains("Deleted 1 release manifest"), "\(sixth.summary)")
+        #expect(try Self.bucket(server, "prune").manifests.keys.sorted() == ["static/r5/staticfiles.json", "static/r6/staticfiles.json"])
+    }
+
+    /// A single S3 manifest: collect --keep-releases records each deployed manifest under
+    /// <location>/.djstatic/releases/ in the bucket and prunes to the newest.
+    @Test("collect --keep-releases 1 on S3ManifestStaticStorage: recorded in the bucket, the first deploy's files pruned")
+    func collectKeepReleasesOnS3() throws {
+        let server = try MotoServer()
+        defer { server.stop() }
+        let project = try ReleaseProject(fixture: "collect-s3", package: "s3site")
+        defer { project.remove() }
+        #expect(try server.bucket(["create", "single"]).status == 0)
+        project.extraEnvironment = ["S3_BUCKET": "single", "S3_ENDPOINT_URL": server.endpoint, "S3_LOCATION": "assets",
+                                    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
+        var manifests: [Set<String>] = []
+        for i in [1, 3] {
+            try project.writeSources(deploy: i)
+            let deployed = try project.djstatic(["collect", "--noinput", "--keep-releases", "1"], release: nil)
+            try #require(deployed.status == 0, "deploy \(i): \(deployed.summary)")
+            manifests.append(try Self.bucket(server, "single").manifests["assets/staticfiles.json"] ?? [])
+        }
+        let state = try Self.bucket(server, "single")
+        let records = state.objects.keys.filter { $0.hasPrefix("assets/.djstatic/releases/") }
+        #expect(records.count == 1, "\(records)")
+        let onlyFirst = manifests[0].subtracting(manifests[1]).subtracting(fileNames(under: project.src))
+        #expect(onlyFirst.count > ReleaseProject.generated)
+        for name in onlyFirst { #expect(state.objects["assets/" + name] == nil, "\(name), named only by the first deploy, is still there") }
+        for name in manifests[1] { #expect(state.objects["assets/" + name] != nil, "\(name), named by the live manifest, is gone") }
     }
 }

@@ -337,4 +337,45 @@ struct PruneTests {
         expectedAfter[".djstatic/prune-pending.json"] = nil
         #expect(after == expectedAfter, "\(Self.describe(expectedAfter, after))")
     }
+
+    /// A single staticfiles.json: `collect --keep-releases 2` records each deployed manifest under
+    /// .djstatic/releases/ and prunes to the newest two after each deploy; a plain collect writes
+    /// no history (Django's tree).
+    @Test("collect --keep-releases with a single manifest: recorded history, pruned after each deploy")
+    func collectKeepReleases() throws {
+        let project = try ReleaseProject()
+        defer { project.remove() }
+        let root = project.root
+        var manifests: [Data] = []
+        for i in 1...4 {
+            try project.writeSources(deploy: i)
+            let collected = try project.djstatic(["collect", "--noinput", "--keep-releases", "2"], variant: "manifest", release: nil)
+            try #require(collected.status == 0, "deploy \(i): \(collected.summary)")
+            manifests.append(try Data(contentsOf: URL(fileURLWithPath: root + "/staticfiles.json")))
+            let records = try FileManager.default.contentsOfDirectory(atPath: root + "/.djstatic/releases").sorted()
+            #expect(records.count == min(i, 2), "deploy \(i): \(records)")
+            if i >= 3 { #expect(collected.stdout.contains("Deleted 1 release manifest"), "\(collected.summary)") }
+        }
+        // Re-deploying the same sources records no second copy of the same manifest.
+        let again = try project.djstatic(["collect", "--noinput", "--record-release"], variant: "manifest", release: nil)
+        #expect(again.status == 0, "\(again.summary)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/.djstatic/releases").count == 2)
+
+        let after = storedTree(root)
+        let kept = manifestNames(manifests[2]).union(manifestNames(manifests[3]))
+        let onlyDropped = manifestNames(manifests[0]).union(manifestNames(manifests[1])).subtracting(kept)
+            .subtracting(fileNames(under: project.src))
+        #expect(onlyDropped.count > 2 * ReleaseProject.generated)
+        for name in kept { #expect(after[name] != nil, "\(name), named by a kept release, was deleted") }
+        for name in onlyDropped { #expect(after[name] == nil, "\(name), named only by dropped releases, is still there") }
+
+        let plain = try project.djstatic(["collect", "--noinput"], variant: "manifest", release: nil,
+                                         root: project.work.path + "/plain")
+        #expect(plain.status == 0, "\(plain.summary)")
+        #expect(!FileManager.default.fileExists(atPath: project.work.path + "/plain/.djstatic"), "a plain collect writes Django's tree only")
+
+        let refused = try project.djstatic(["collect", "--noinput", "--no-post-process", "--keep-releases", "2"], variant: "manifest",
+                                           release: nil, root: project.work.path + "/refused")
+        #expect(refused.status == 2 && refused.stderr.contains("--keep-releases"), "\(refused.summary)")
+    }
 }
