@@ -101,7 +101,27 @@ public struct LocalPruneStore: PruneStore {
         try Data(contentsOf: URL(fileURLWithPath: display(name)))
     }
 
+    /// Throws unless each directory on the way to `name` is a real directory below the root (a
+    /// missing one is fine: `write` creates it). A symbolic link is never followed, so neither the
+    /// journal nor a release record is ever written or deleted outside the root.
+    func checkParents(_ name: String) throws {
+        var path = root
+        for component in name.split(separator: "/", omittingEmptySubsequences: false).dropLast() {
+            guard !component.isEmpty, component != ".", component != ".." else { throw PruneError("\(display(name)): not a plain name") }
+            path += "/" + component
+            var info = stat()
+            if lstat(path, &info) != 0 {
+                if errno == ENOENT { return }
+                throw PruneError("\(path): \(String(cString: strerror(errno)))")
+            }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw PruneError("\(path): not a directory (prune never follows a symbolic link out of \(root))")
+            }
+        }
+    }
+
     public func write(_ name: String, _ data: Data) async throws {
+        try checkParents(name)
         let path = display(name)
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -119,6 +139,12 @@ public struct LocalPruneStore: PruneStore {
     public func delete(_ names: [String]) async -> [PruneFailure] {
         var failures: [PruneFailure] = []
         for name in names {
+            do {
+                try checkParents(name)
+            } catch {
+                failures.append(PruneFailure(name: name, reason: "\(error)"))
+                continue
+            }
             if unlink(display(name)) != 0 && errno != ENOENT {
                 failures.append(PruneFailure(name: name, reason: String(cString: strerror(errno))))
             }

@@ -128,6 +128,10 @@ struct CollectCommand: ParsableCommand {
                 printError("djstatic: error: \(failure.message)")
                 throw Exit(status: 2)
             }
+            if failure.unsupported && (keepReleases != nil || recordRelease) {
+                printError("djstatic: error: --keep-releases and --record-release need a storage djstatic collects natively: \(failure.message)")
+                throw Exit(status: 2)
+            }
             if failure.unsupported {
                 try runDjangosCollectstatic(target, options: options, reason: failure.message)
                 return

@@ -270,6 +270,17 @@ struct PruneTests {
             let releases = try jsonObject(plan.stdout, what: "plan")["releases"] as? [[String: Any]] ?? []
             #expect(releases.filter { $0["kept"] as? Bool == true }.compactMap { $0["id"] as? String } == kept, "\(arguments)")
         }
+        // .djstatic as a symbolic link out of STATIC_ROOT: the journal is never written through it,
+        // so nothing is deleted at all (exit 1), and the file behind the link is untouched.
+        let outside = project.work.appendingPathComponent("elsewhere")
+        try project.write(outside.appendingPathComponent("prune-pending.json"), "not yours")
+        try FileManager.default.createSymbolicLink(atPath: project.root + "/.djstatic", withDestinationPath: outside.path)
+        let before = storedTree(project.root)
+        let refused = try project.djstatic(["prune", "--keep", "4", "--noinput"])
+        #expect(refused.status == 1 && refused.stderr.contains("never follows a symbolic link"), "\(refused.summary)")
+        #expect(storedTree(project.root) == before)
+        #expect(try String(contentsOf: outside.appendingPathComponent("prune-pending.json"), encoding: .utf8) == "not yours")
+
         let bad = try project.djstatic(["prune", "--older-than", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--older-than expects a duration"), "\(bad.summary)")
         let none = try project.djstatic(["prune", "--dry-run"])
