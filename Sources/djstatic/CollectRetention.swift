@@ -5,6 +5,12 @@ import Foundation
 extension CollectCommand {
     /// `--record-release` and `--keep-releases` need a manifest storage; refused before collecting.
     func checkRetention(_ description: CollectDescription) throws {
+        if clear, let storage = description.storage, Self.isReleaseSpecific(storage) {
+            printError("djstatic: warning: --clear with a release-specific manifest storage deletes every earlier release's "
+                       + "files, which pages served by servers still on those releases reference (404s during a rolling deploy, "
+                       + "cached by CDNs); deploy without --clear and let `djstatic prune --keep N` (or collect --keep-releases N) "
+                       + "delete what only old releases name")
+        }
         guard keepReleases != nil || recordRelease else { return }
         if let keepReleases, keepReleases < 1 {
             printError("djstatic: error: --keep-releases must be at least 1")
@@ -43,5 +49,13 @@ extension CollectCommand {
         run.showPlan = verbosity >= 2
         let status = try run.prune(description)
         if status != 0 { throw Exit(status: status) }
+    }
+
+    /// A manifest kept apart from the files, per release (`<location>/<release_id>/staticfiles.json`).
+    static func isReleaseSpecific(_ storage: CollectDescription.Storage) -> Bool {
+        if let s3 = storage.s3 { return s3.manifestLocation.map { $0 != s3.location } ?? false }
+        guard let location = storage.location, let manifestLocation = storage.manifest?.location else { return false }
+        let trim = { (path: String) in path.hasSuffix("/") ? String(path.dropLast()) : path }
+        return trim(location) != trim(manifestLocation)
     }
 }

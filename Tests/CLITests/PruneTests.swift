@@ -349,6 +349,18 @@ struct PruneTests {
         #expect(after == expectedAfter, "\(Self.describe(expectedAfter, after))")
     }
 
+    @Test("collect --clear with a release-specific manifest storage warns that it deletes earlier releases' files")
+    func clearWithReleaseSpecificManifestWarns() throws {
+        let project = try ReleaseProject()
+        defer { project.remove() }
+        try project.writeSources(deploy: 1)
+        let release = try project.djstatic(["collect", "--noinput", "--clear", "--dry-run"], release: "r1")
+        #expect(release.status == 0 && release.stderr.contains("warning: --clear with a release-specific manifest storage"),
+                "\(release.summary)")
+        let single = try project.djstatic(["collect", "--noinput", "--clear", "--dry-run"], variant: "manifest", release: nil)
+        #expect(single.status == 0 && !single.stderr.contains("warning"), "\(single.summary)")
+    }
+
     /// A single staticfiles.json: `collect --keep-releases 2` records each deployed manifest under
     /// .djstatic/releases/ and prunes to the newest two after each deploy; a plain collect writes
     /// no history (Django's tree).
