@@ -361,6 +361,31 @@ struct PruneTests {
         #expect(single.status == 0 && !single.stderr.contains("warning"), "\(single.summary)")
     }
 
+    /// WhiteNoise's CompressedManifestStaticFilesStorage: a dropped name's .gz/.br siblings go
+    /// with it; a kept name's stay.
+    @Test("collect --keep-releases 1 with WhiteNoise compression: compressed siblings follow their names")
+    func compressedSiblingsFollowTheirNames() throws {
+        let project = try ReleaseProject(fixture: "collect-whitenoise", package: "wnproj")
+        defer { project.remove() }
+        var hashed: [String] = []
+        for i in 1...2 {
+            try project.writeSources(deploy: i)
+            try project.write(project.src.appendingPathComponent("css/big.css"),
+                              String(repeating: ".rule-\(i) { color: #\(i)\(i)\(i); margin: 0 auto; }\n", count: 80))
+            let deployed = try project.djstatic(["collect", "--noinput", "--keep-releases", "1"], variant: "manifest", release: nil)
+            try #require(deployed.status == 0, "deploy \(i): \(deployed.summary)")
+            let tree = storedTree(project.root)
+            let name = try #require(tree.keys.first { $0.hasPrefix("css/big.") && $0.hasSuffix(".css") && $0 != "css/big.css" && !hashed.contains($0) },
+                                    "deploy \(i): no hashed css/big")
+            #expect(tree[name + ".gz"] != nil, "deploy \(i): whitenoise compressed \(name)")
+            hashed.append(name)
+        }
+        let tree = storedTree(project.root)
+        #expect(tree[hashed[0]] == nil && tree[hashed[0] + ".gz"] == nil && tree[hashed[0] + ".br"] == nil,
+                "the dropped release's file and its compressed siblings are gone")
+        #expect(tree[hashed[1]] != nil && tree[hashed[1] + ".gz"] != nil && tree["css/big.css.gz"] != nil, "the kept ones stay")
+    }
+
     /// A single staticfiles.json: `collect --keep-releases 2` records each deployed manifest under
     /// .djstatic/releases/ and prunes to the newest two after each deploy; a plain collect writes
     /// no history (Django's tree).
