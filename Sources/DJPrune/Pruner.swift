@@ -166,9 +166,8 @@ public struct Pruner: Sendable {
             guard let id = releaseID else { continue }
             let bytes = try await store.read(entry.name)
             guard let names = Self.manifestNames(bytes) else {
-                if recorded || entry.name == layout.liveManifest {
-                    warnings.append("\(store.display(entry.name)): not a manifest (no \"paths\" object); kept, and the names it holds are unknown")
-                }
+                if entry.name == layout.liveManifest { throw Self.unreadableLiveManifest(store.display(entry.name)) }
+                warnings.append("\(store.display(entry.name)): not a manifest (no \"paths\" object): left alone, not a release")
                 continue
             }
             let live = entry.name == layout.liveManifest || (recorded && !layout.releaseSpecific && bytes == liveBytes)
@@ -185,7 +184,7 @@ public struct Pruner: Sendable {
                                              date: byName[layout.liveManifest]!.modified, live: true, kept: true,
                                              recorded: false, names: names))
             } else {
-                warnings.append("\(store.display(layout.liveManifest)): not a manifest (no \"paths\" object)")
+                throw Self.unreadableLiveManifest(store.display(layout.liveManifest))
             }
         }
 
@@ -283,6 +282,11 @@ public struct Pruner: Sendable {
     }
 
     // MARK: - Manifests
+
+    /// Without the live manifest's names nothing can be known safe to delete.
+    static func unreadableLiveManifest(_ path: String) -> PruneError {
+        PruneError("\(path): the live manifest is not a manifest (no \"paths\" object); nothing is pruned while it cannot be read")
+    }
 
     /// Keys and values of a manifest's `paths`; nil when the bytes are not a manifest.
     static func manifestNames(_ data: Data) -> Set<String>? {

@@ -281,6 +281,18 @@ struct PruneTests {
         #expect(storedTree(project.root) == before)
         #expect(try String(contentsOf: outside.appendingPathComponent("prune-pending.json"), encoding: .utf8) == "not yours")
 
+        try FileManager.default.removeItem(atPath: project.root + "/.djstatic")
+        // A live manifest that cannot be read: nothing is known safe, nothing is deleted (Django's
+        // storage already refuses to load it while the settings are evaluated; prune checks too).
+        let live = project.root + "/r5/staticfiles.json"
+        let liveBytes = try Data(contentsOf: URL(fileURLWithPath: live))
+        try Data(liveBytes.prefix(40)).write(to: URL(fileURLWithPath: live))
+        let unreadable = try project.djstatic(["prune", "--keep", "1", "--noinput"])
+        #expect(unreadable.status != 0 && unreadable.stderr.contains("staticfiles.json"),
+                "\(unreadable.summary)")
+        try liveBytes.write(to: URL(fileURLWithPath: live))
+        #expect(storedTree(project.root) == before.filter { $0.key != ".djstatic" })
+
         let bad = try project.djstatic(["prune", "--older-than", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--older-than expects a duration"), "\(bad.summary)")
         let none = try project.djstatic(["prune", "--dry-run"])
