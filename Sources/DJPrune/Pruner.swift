@@ -156,9 +156,9 @@ public struct Pruner: Sendable {
         var warnings: [String] = []
         var releases: [PruneRelease] = []
 
-        // The live manifest's bytes, to recognise its recorded copy.
+        // A single manifest's bytes, to recognise its recorded copy.
         var liveBytes: Data?
-        if byName[layout.liveManifest] != nil { liveBytes = try await store.read(layout.liveManifest) }
+        if !layout.releaseSpecific, byName[layout.liveManifest] != nil { liveBytes = try await store.read(layout.liveManifest) }
 
         for entry in listing {
             let recorded = Self.isRecord(entry.name)
