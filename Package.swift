@@ -50,13 +50,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
+        // Release retention: which releases' manifests to keep, what only dropped ones name, deleted
+        // in an order an interruption cannot break (local STATIC_ROOT or S3).
+        .target(name: "DJPrune", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")]),
         // Project discovery, configuration, evaluation + rules + suppressions.
         .target(name: "DJCheck", dependencies: [
             "DJPython", "DJRules", "DJSettings",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJPython", "DJRules", "DJUpload", "DJSettings",
+            "DJCheck", "DJCollect", "DJOutput", "DJPrune", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),

@@ -133,6 +133,40 @@ public final class S3Client: Sendable {
         _ = try await send("DeleteObject", method: .DELETE, key: key)
     }
 
+    /// A key DeleteObjects did not delete, with S3's code and message for it.
+    public struct DeleteFailure: Sendable, Equatable {
+        public let key: String
+        public let code: String
+        public let message: String
+    }
+
+    /// The most keys one DeleteObjects request may name.
+    public static let deleteBatchLimit = 1000
+
+    /// DeleteObjects (quiet mode) for at most `deleteBatchLimit` keys: the request as a whole is
+    /// retried like any other; the keys S3 reports as not deleted are returned. A missing key counts
+    /// as deleted (S3 says so too).
+    public func deleteObjects(keys: [String]) async throws -> [DeleteFailure] {
+        precondition(keys.count <= Self.deleteBatchLimit, "DeleteObjects takes at most \(Self.deleteBatchLimit) keys")
+        guard !keys.isEmpty else { return [] }
+        var xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
+        for key in keys { xml += "<Object><Key>\(S3XMLElement.escape(key))</Key></Object>" }
+        xml += "</Delete>"
+        let body = Data(xml.utf8)
+        // S3 requires a checksum of the body: CRC32 as botocore >= 1.36 sends it, else Content-MD5.
+        var headers = checksumHeaders(body)
+        if headers.isEmpty { headers = [("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString())] }
+        headers.append(("Content-Type", "application/xml"))
+        let response = try await send("DeleteObjects", method: .POST, key: nil, query: [.init("delete", "")],
+                                      headers: headers, body: body)
+        guard let root = S3XMLElement.parse(response.body), root.name == "DeleteResult" else {
+            throw S3Error.invalidResponse(operation: "DeleteObjects", message: "not a DeleteResult document")
+        }
+        return root.all("Error").map { error in
+            DeleteFailure(key: error.text("Key") ?? "", code: error.text("Code") ?? "", message: error.text("Message") ?? "")
+        }
+    }
+
     /// Uploads `body` like boto3's `upload_fileobj`: one PutObject below
     /// `configuration.multipartThreshold`, otherwise a multipart upload in `partSize` parts
     /// (aborted on failure). `headers` are HTTP headers (`Content-Type`, `Cache-Control`,

@@ -62,6 +62,15 @@ struct CollectCommand: ParsableCommand {
           help: "S3 storages: upload every object, also those whose bytes are already there (to apply changed headers).")
     var forceUpload = false
 
+    @Option(name: .customLong("keep-releases"),
+            help: ArgumentHelp("After a successful deploy, prune to the newest N releases (see `djstatic prune`; implies --record-release).",
+                               valueName: "N"))
+    var keepReleases: Int?
+
+    @Flag(name: .customLong("record-release"),
+          help: "Keep a copy of the deployed staticfiles.json under <location>/.djstatic/releases/ (release history for prune).")
+    var recordRelease = false
+
     @Option(help: ArgumentHelp("Output: text (collectstatic's messages and summary) or json (a summary object on standard output; messages go to standard error).",
                                valueName: "format"))
     var format: String = "text"
@@ -119,6 +128,10 @@ struct CollectCommand: ParsableCommand {
                 printError("djstatic: error: \(failure.message)")
                 throw Exit(status: 2)
             }
+            if failure.unsupported && (keepReleases != nil || recordRelease) {
+                printError("djstatic: error: --keep-releases and --record-release need a storage djstatic collects natively: \(failure.message)")
+                throw Exit(status: 2)
+            }
             if failure.unsupported {
                 try runDjangosCollectstatic(target, options: options, reason: failure.message)
                 return
@@ -128,6 +141,7 @@ struct CollectCommand: ParsableCommand {
         case nil:
             throw Exit(status: 2)
         }
+        try checkRetention(description)
         let version = snapshot.installedDjango.flatMap(DjangoVersion.init) ?? .fallback
         var collectOptions = CollectOptions()
         collectOptions.interactive = !noInput
@@ -162,7 +176,8 @@ struct CollectCommand: ParsableCommand {
             var remote = RemoteCollect(description: description, target: s3, options: collectOptions, version: version,
                                        pythonVersion: snapshot.pythonVersion, console: console)
             remote.forceUpload = forceUpload
-            return try Self.upload(remote, json: json)
+            try Self.upload(remote, json: json)
+            return try retainReleases(description)
         }
         let result = Self.collect(description, collectOptions, version, snapshot.pythonVersion, console)
         progress?.clear()
@@ -175,6 +190,7 @@ struct CollectCommand: ParsableCommand {
             } else if verbosity >= 1 {
                 printOutput(summary.line(for: version) + "\n")
             }
+            try retainReleases(description)
         case .failure(let error):
             // A traceback ends the message with "\n" even when it has one; CommandError's writer does not.
             let tracebackEnd = error.type != "CommandError" && error.message.hasSuffix("\n") ? "\n" : ""

@@ -15,7 +15,7 @@ struct Djstatic: ParsableCommand {
             Each subcommand's manual page (djstatic help <subcommand>) gives its own.
             """,
         version: version,
-        subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, FindCommand.self, MigrateCommand.self, RuleCommand.self, RulesCommand.self,
+        subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, PruneCommand.self, FindCommand.self, MigrateCommand.self, RuleCommand.self, RulesCommand.self,
                       ManualCommand.self])
 
     /// Exit statuses: 0 ok, 1 errors found, 2 evaluation failure or bad usage (ruff's convention).

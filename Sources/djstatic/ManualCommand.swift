@@ -99,6 +99,11 @@ enum Manual {
         "collect": [
             ("djstatic collect mysite/settings.py --noinput", "Collect into STATIC_ROOT without the confirmation prompt."),
             ("djstatic collect mysite/settings.py --dry-run -v 2", "Show what would be copied, file by file."),
+            ("djstatic collect mysite/settings.py --noinput --keep-releases 3", "Deploy, then prune to the newest 3 releases."),
+        ],
+        "prune": [
+            ("djstatic prune mysite/settings.py --keep 3 --dry-run", "Releases kept and dropped, files and bytes per release; nothing deleted."),
+            ("djstatic prune mysite/settings.py --keep 3 --older-than 14d --noinput", "Drop releases beyond the newest 3 that are also over 14 days old."),
         ],
         "migrate": [
             ("djstatic migrate mysite/settings.py --diff", "Show the rewrite as a unified diff; write nothing."),

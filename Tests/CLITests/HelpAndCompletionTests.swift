@@ -4,7 +4,7 @@ import Testing
 /// `djstatic help [SUBCOMMAND]` manual pages and argument-parser's completion scripts.
 @Suite("help and completions")
 struct HelpAndCompletionTests {
-    static let subcommands = ["check", "inspect", "collect", "find", "migrate", "rule", "rules", "help"]
+    static let subcommands = ["check", "inspect", "collect", "prune", "find", "migrate", "rule", "rules", "help"]
 
     @Test("djstatic help SUBCOMMAND is a manual page listing every option of --help", arguments: subcommands)
     func manualPage(_ subcommand: String) throws {
