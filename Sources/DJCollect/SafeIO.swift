@@ -1,3 +1,4 @@
+import PythonStdlib
 import Crypto
 import Foundation
 #if canImport(Glibc)

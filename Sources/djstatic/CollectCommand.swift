@@ -115,10 +115,7 @@ struct CollectCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = evaluation.options
-        options.argv = ["manage.py", "collectstatic"]
-        guard let target = try evaluation.targets(paths: paths).first else { throw Exit(status: 2) }
-        let snapshot = try evaluation.snapshot(of: target, options: options, collect: true)
+        let (target, options, snapshot) = try evaluation.collectSnapshot(paths: paths)
         let description: CollectDescription
         switch snapshot.collect {
         case .success(let value)?:

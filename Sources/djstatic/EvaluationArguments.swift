@@ -106,6 +106,17 @@ extension EvaluationArguments {
     }
 }
 
+extension EvaluationArguments {
+    /// The target, its options and its snapshot with collectstatic's description (finders and
+    /// storage), evaluated as `manage.py collectstatic` would: what collect and prune start from.
+    func collectSnapshot(paths: [String]) throws -> (SettingsTarget, EvaluationOptions, SettingsSnapshot) {
+        var options = self.options
+        options.argv = ["manage.py", "collectstatic"]
+        guard let target = try targets(paths: paths).first else { throw Exit(status: 2) }
+        return (target, options, try snapshot(of: target, options: options, collect: true))
+    }
+}
+
 /// `-v/--verbose` for check and inspect (collect has collectstatic's `-v N` instead).
 struct VerboseFlag: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show what the settings printed, and full tracebacks.")
