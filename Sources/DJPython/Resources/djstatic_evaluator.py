@@ -433,7 +433,18 @@ def _unset_note(error, tb_text, recorder):
     if nones and not involved:
         return (f" (unset environment variables read without a default, so None: {', '.join(nones)}; "
                 f"give them with --env NAME=... or --env-file)")
-    return _placeholder_note(error, tb_text, recorder.placeholders)
+    note = _placeholder_note(error, tb_text, recorder.placeholders)
+    if note:
+        return note
+    # The message names a variable the settings read and found unset ("You must set DJANGO_DB_NAME").
+    named = [name for name in recorder.defaulted if re.search(rf"\b{re.escape(name)}\b", f"{error}")]
+    if named:
+        return f" ({', '.join(named)} is not set in the environment: give it with --env {named[0]}=... or --env-file)"
+    if recorder.defaulted and isinstance(error, OSError):  # e.g. a file path from an unset variable's default
+        shown = ", ".join(recorder.defaulted[:8]) + (", ..." if len(recorder.defaulted) > 8 else "")
+        return (f" (the settings read unset environment variables and used their defaults: {shown}; "
+                f"if the failure comes from one, give it with --env NAME=... or --env-file)")
+    return ""
 
 
 def _placeholder_note(error, tb_text, placeholders):
@@ -470,30 +481,24 @@ def _django_version():
     return ".".join(str(p) for p in django.VERSION[:3])
 
 
+_REAL_DJANGO_CONF = []  # the django.conf module, put back after settings that replaced it
+
+
 def _import_settings(module_name, django_version):
     """The settings module, imported the way manage.py imports it: by django.conf.settings
     (LazySettings._setup -> Settings -> import_module), so that settings code that reads
     django.conf.settings while it runs (dynaconf's DjangoDynaconf) sees what it sees there. When
     Django refuses the imported module (4.2's mutually exclusive storage settings) the module is
-    still returned: ``_read_settings`` reports the refusal."""
+    still returned: ``_read_settings`` reports the refusal. Returns the module and Django's own
+    LazySettings (taken before the import: dynaconf replaces ``django.conf`` while it runs)."""
     if django_version is None:
-        return importlib.import_module(module_name)
+        return importlib.import_module(module_name), None
     from django.conf import settings as lazy
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            lazy._setup()
-    except Exception as error:
-        innermost = error.__traceback__
-        while innermost.tb_next is not None:
-            innermost = innermost.tb_next
-        refused_by_django = innermost.tb_frame.f_code.co_filename.endswith(os.path.join("django", "conf", "__init__.py"))
-        if module_name not in sys.modules or not refused_by_django:  # the module (or its loader) failed
-            raise
-    return sys.modules[module_name]
+    _REAL_DJANGO_CONF[:] = [sys.modules["django.conf"]]
+    return importlib.import_module(module_name), lazy
 
 
-def _read_settings(module, django_version):
+def _read_settings(module, django_version, lazy):
     """(values, django_error): what ``django.conf.settings`` returns, or the fallback defaults.
 
     STATIC_URL/MEDIA_URL are read raw and given the script prefix here: Django's own
@@ -503,13 +508,10 @@ def _read_settings(module, django_version):
     import djstatic_defaults as defaults
     django_error = None
     if django_version is not None:
-        from django.conf import settings as lazy
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                from django.utils.functional import empty
-                if lazy._wrapped is empty:
-                    lazy._setup()
+                lazy._setup()
                 wrapped = lazy._wrapped
                 # The names django.conf.settings lists (6.1 leaves out the deprecated EMAIL_*
                 # defaults when MAILERS is set), read from the Settings object itself.
@@ -803,6 +805,18 @@ def _purge(finder, names):
         apps.all_models = defaultdict(dict)
         apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
         apps.clear_cache()
+    finders = sys.modules.get("django.contrib.staticfiles.finders")
+    if finders is not None and hasattr(finders.get_finder, "cache_clear"):
+        finders.get_finder.cache_clear()  # finders built from the previous project's settings
+    static_storage = sys.modules.get("django.contrib.staticfiles.storage")
+    if static_storage is not None:
+        from django.utils.functional import empty
+        static_storage.staticfiles_storage._wrapped = empty
+    handler = getattr(sys.modules.get("django.core.files.storage"), "storages", None)
+    if handler is not None:  # its cached STORAGES and storages (never read through: that re-imports settings)
+        handler.__dict__.pop("backends", None)
+        handler.__dict__["_backends"] = None
+        handler.__dict__["_storages"] = {}
     trans_real = sys.modules.get("django.utils.translation.trans_real")
     if trans_real is not None:
         trans_real._translations = {}
@@ -813,10 +827,10 @@ def _purge(finder, names):
 
 def _evaluate(request, response, finder, provenance):
     module_name = request["settings_module"]
-    module = _import_settings(module_name, response["django_version"])
+    module, lazy = _import_settings(module_name, response["django_version"])
     response["settings_file"] = getattr(module, "__file__", None) or request.get("settings_file")
     explicit = sorted(n for n in dir(module) if n.isupper())
-    settings, response["django_error"] = _read_settings(module, response["django_version"])
+    settings, response["django_error"] = _read_settings(module, response["django_version"], lazy)
     # Encoded now, as Django has them after importing the settings: importing finders, storages and
     # apps below may change them in place (django.db's connection handler fills DATABASES).
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
@@ -1036,6 +1050,8 @@ class _ProjectProcess:
         sys.stderr.flush()
         if self.configurations in sys.meta_path:
             sys.meta_path.remove(self.configurations)
+        if _REAL_DJANGO_CONF and sys.modules.get("django.conf") is not _REAL_DJANGO_CONF[0]:
+            sys.modules["django.conf"] = _REAL_DJANGO_CONF[0]  # dynaconf replaced it while settings ran
         if self.finder in sys.meta_path:
             sys.meta_path.remove(self.finder)
         _purge(self.finder or _ProjectFinder(self.request["project_roots"], None), {self.request["settings_module"]})
