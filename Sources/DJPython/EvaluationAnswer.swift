@@ -56,7 +56,7 @@ enum EvaluationAnswer {
                             error: try entry.optionalString("error"))
             },
             backends: try answer["backends"].map(backend),
-            literalCredentials: try answer["literal_credentials"].compactMapList { entry throws(WireError) in
+            literalCredentials: try answer["literal_credentials"].mapList { entry throws(WireError) in
                 guard let context = CredentialLiteral.Context(rawValue: try entry.string("context")) else {
                     throw WireError(description: "\(entry.path).context: unknown context")
                 }
@@ -94,7 +94,7 @@ enum EvaluationAnswer {
     /// A tagged value `{"t": kind, "v": payload}` (djstatic_values.encode).
     static func value(_ wire: Wire) throws(WireError) -> SettingValue {
         let payload = wire["v"]
-        func items() throws(WireError) -> [SettingValue] { try payload.compactMapList(value) }
+        func items() throws(WireError) -> [SettingValue] { try payload.mapList(value) }
         switch try wire.string("t") {
         case "none": return .none
         case "bool": return .bool(try payload.bool())
@@ -110,7 +110,7 @@ enum EvaluationAnswer {
         case "tuple": return .tuple(try items())
         case "set": return .set(try items())
         case "dict":
-            return .dict(try payload.compactMapList { pair throws(WireError) in
+            return .dict(try payload.mapList { pair throws(WireError) in
                 let parts = try pair.list()
                 guard parts.count == 2 else { throw WireError(description: "\(pair.path): expected a [key, value] pair") }
                 return SettingValue.DictEntry(key: try value(parts[0]), value: try value(parts[1]))
@@ -149,7 +149,7 @@ enum EvaluationAnswer {
             alias: try wire.string("alias"), family: family, className: try wire.string("class"),
             mro: try wire.strings("mro"), resolution: resolution,
             location: try wire.optional("location").flatMap(location), options: options,
-            rejectedOptions: try wire["rejected"].compactMapList { entry throws(WireError) in
+            rejectedOptions: try wire["rejected"].mapList { entry throws(WireError) in
                 BackendConfiguration.RejectedOption(key: try entry.string("key"),
                                                     location: try entry.optional("location").flatMap(location))
             },
@@ -163,13 +163,13 @@ enum EvaluationAnswer {
             return .failure(CollectFailure(message: try error.string("message"), location: try location(error),
                                            unsupported: try error.bool("unsupported")))
         }
-        let finders = try wire["finders"].compactMapList { finder throws(WireError) in
+        let finders = try wire["finders"].mapList { finder throws(WireError) in
             guard let kind = CollectDescription.Finder.Kind(rawValue: try finder.string("kind")) else {
                 throw WireError(description: "\(finder.path).kind: unknown finder kind")
             }
             return CollectDescription.Finder(
                 path: try finder.string("path"), kind: kind, className: try finder.string("class"),
-                roots: try finder["roots"].compactMapList { root throws(WireError) in
+                roots: try finder["roots"].mapList { root throws(WireError) in
                     CollectDescription.Root(location: try root.string("location"), prefix: try root.string("prefix"),
                                             app: try root.optionalString("app"), findPrefix: try root.optionalString("find_prefix"),
                                             searched: try root.optionalString("searched"))
@@ -187,7 +187,7 @@ enum EvaluationAnswer {
                 name: try storage.string("manifest_name"), version: try storage.string("manifest_version"),
                 strict: try storage.bool("manifest_strict"), keepIntermediateFiles: try storage.bool("keep_intermediate_files"),
                 maxPostProcessPasses: try storage.int("max_post_process_passes"),
-                patterns: try storage["patterns"].compactMapList(patternGroup),
+                patterns: try storage["patterns"].mapList(patternGroup),
                 location: try storage.optionalString("manifest_location"),
                 filePermissions: try storage.optionalInt("manifest_file_permissions_mode"),
                 directoryPermissions: try storage.optionalInt("manifest_directory_permissions_mode"))
@@ -213,7 +213,7 @@ enum EvaluationAnswer {
         }
         return CollectDescription.PatternGroup(
             glob: try wire.string("glob"),
-            patterns: try wire["patterns"].compactMapList { entry throws(WireError) in
+            patterns: try wire["patterns"].mapList { entry throws(WireError) in
                 .init(regex: try regex(entry["regex"]), template: try entry.string("template"),
                       ignored: try entry.optional("ignored").map(regex))
             })
@@ -221,7 +221,7 @@ enum EvaluationAnswer {
 
     static func s3Target(_ wire: Wire) throws(WireError) -> CollectDescription.S3Target {
         func headers(_ key: String) throws(WireError) -> [[String]]? {
-            try wire.optional(key)?.compactMapList { pair throws(WireError) in try pair.strings() }
+            try wire.optional(key)?.mapList { pair throws(WireError) in try pair.strings() }
         }
         return CollectDescription.S3Target(
             bucket: try wire.string("bucket_name"), location: try wire.string("location"),
@@ -261,7 +261,7 @@ enum EvaluationAnswer {
         case let other: throw WireError(description: "\(wire.path).status: unknown status \(other)")
         }
         func list<T>(_ key: String, _ read: (Wire) throws(WireError) -> T) throws(WireError) -> [T] {
-            try wire.optional(key)?.compactMapList(read) ?? []
+            try wire.optional(key)?.mapList(read) ?? []
         }
         func moves(_ key: String) throws(WireError) -> [MigrationPlan.Move] {
             try list(key) { move throws(WireError) in

@@ -93,7 +93,7 @@ struct Wire {
         return out
     }
 
-    func compactMapList<T>(_ read: (Wire) throws(WireError) -> T) throws(WireError) -> [T] {
+    func mapList<T>(_ read: (Wire) throws(WireError) -> T) throws(WireError) -> [T] {
         var out: [T] = []
         for item in try list() { out.append(try read(item)) }
         return out

@@ -4,24 +4,20 @@ InternalError (500) every time -- more often than any client retries.
 
     s3_fault_proxy.py UPSTREAM_PORT FAIL_MARKER      (prints the port it listens on, 127.0.0.1)
 """
-import http.client
-import http.server
 import sys
 
-UPSTREAM, MARKER = int(sys.argv[1]), sys.argv[2]
+from s3_relay import RelayHandler, serve
+
+MARKER = sys.argv[2]
 ERROR = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code>'
          b"<Message>injected failure</Message></Error>")
 
 
-class Proxy(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
+class Proxy(RelayHandler):
+    upstream = int(sys.argv[1])
 
     def _forward(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
+        body = self.read_body()
         if self.command == "PUT" and MARKER in self.path:
             self.send_response(500)
             self.send_header("Content-Type", "application/xml")
@@ -29,22 +25,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(ERROR)
             return
-        upstream = http.client.HTTPConnection("127.0.0.1", UPSTREAM, timeout=30)
-        upstream.request(self.command, self.path, body=body, headers=dict(self.headers))
-        response = upstream.getresponse()
-        data = response.read()
-        self.send_response(response.status)
-        for name, value in response.getheaders():
-            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        self.relay(body)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-print(server.server_address[1], flush=True)
-server.serve_forever()
+serve(Proxy)
