@@ -27,13 +27,18 @@ let package = Package(
         // engine (a port of sre), posixpath, urllib.parse (quote/unquote_plus included), fnmatch,
         // json.dumps, str ordering. No dependencies.
         .target(name: "PythonStdlib", exclude: ["Semantics/README.md"]),
+        // The static-file tree as collectstatic sees it, without hashing or compression: finders and
+        // their walk, FileSystemStorage paths and EINTR-safe, atomic file I/O, and the reference
+        // grammar (the storage's patterns, the version's skip rules, how a reference resolves).
+        // What rules and collect both read.
+        .target(name: "DJStaticFiles", dependencies: ["DJSettings", "PythonStdlib"]),
         // Rule engine and the built-in rules; never sees Python.
-        .target(name: "DJRules", dependencies: ["DJSettings", "PythonStdlib", "DJCollect"]),
+        .target(name: "DJRules", dependencies: ["DJSettings", "PythonStdlib", "DJStaticFiles"]),
         // Text, JSON, SARIF and GitHub reporters, over the diagnostic model only.
         .target(name: "DJOutput", dependencies: ["DJRules", "DJSettings"]),
         // Native collectstatic: finders, storages, post-processing, WhiteNoise compression.
         .target(name: "DJCollect", dependencies: [
-            "DJSettings", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto"),
+            "DJSettings", "DJStaticFiles", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
@@ -46,7 +51,7 @@ let package = Package(
         ]),
         // Collect to S3: the staged tree as django-storages' objects, synced by djstatic's S3 client.
         .target(name: "DJUpload", dependencies: [
-            "DJCollect", "DJPython", "DJS3", "DJSettings",
+            "DJCollect", "DJPython", "DJS3", "DJSettings", "DJStaticFiles",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
@@ -55,11 +60,12 @@ let package = Package(
         .target(name: "DJPrune", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")]),
         // Project discovery, configuration, evaluation + rules + suppressions.
         .target(name: "DJCheck", dependencies: [
-            "DJPython", "DJRules", "DJSettings",
+            "DJPython", "DJRules", "DJSettings", "PythonStdlib",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
             "DJCheck", "DJCollect", "DJOutput", "DJPrune", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
+            "DJStaticFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),

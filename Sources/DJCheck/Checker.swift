@@ -127,15 +127,16 @@ public struct Checker: Sendable {
     }
 
     /// The evaluator and request for a target, and notes about the interpreter chosen.
-    func prepare(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false, finders: Bool = false)
-        throws(CheckError) -> (Evaluator, EvaluationRequest, [String]) {
+    func prepare(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false, finders: Bool = false,
+                 assets: Bool = false) throws(CheckError) -> (Evaluator, EvaluationRequest, [String]) {
         let (installation, extraPaths, notes) = try installation(for: target, configuration: configuration)
         let file = target.file ?? target.workingDirectory + "/" + target.module.replacingOccurrences(of: ".", with: "/") + ".py"
-        let request = EvaluationRequest(
+        var request = EvaluationRequest(
             settingsModule: target.module, settingsFile: file, projectRoots: target.roots,
             extraPaths: extraPaths, environment: try environment(configuration: configuration),
             strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect,
             finders: finders)
+        request.assets = assets
         var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
                                   captureOutput: options.captureOutput)
         evaluator.onHardTimeout = options.onHardTimeout
@@ -144,10 +145,11 @@ public struct Checker: Sendable {
 
     /// Evaluates a target (no rules).
     public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false,
-                         finders: Bool = false, migration: EvaluationRequest.MigrationMode? = nil,
+                         finders: Bool = false, assets: Bool = false, migration: EvaluationRequest.MigrationMode? = nil,
                          sourceOverrides: [String: String] = [:]) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
-        var (evaluator, request, notes) = try prepare(target, configuration: configuration, collect: collect, finders: finders)
+        var (evaluator, request, notes) = try prepare(target, configuration: configuration, collect: collect, finders: finders,
+                                                      assets: assets)
         request.migration = migration
         request.sourceOverrides = sourceOverrides
         do {
@@ -173,8 +175,9 @@ public struct Checker: Sendable {
     public func check(_ target: SettingsTarget) throws(CheckError) -> CheckResult {
         let configuration = Configuration.load(for: target)
         let rules = enabledRules(configuration)
-        let needsFinders = rules.contains { $0.description.code == DuplicateStaticPathRule.description.code }
-        var (outcome, notes) = try evaluate(target, configuration: configuration, finders: needsFinders)
+        let needs = rules.map(\.description.requires).max() ?? .settings
+        var (outcome, notes) = try evaluate(target, configuration: configuration, finders: needs >= .finders,
+                                            assets: needs >= .assets)
         if case .success = outcome.result, outcome.installedDjango == nil {
             notes.append("Django is not importable with \(outcome.pythonVersion.isEmpty ? "this Python" : "Python " + outcome.pythonVersion)"
                          + " and its packages: values follow Django's defaults table and imports of django.* are not checked "
@@ -192,7 +195,7 @@ public struct Checker: Sendable {
         }
         let diagnostics = RuleEngine(rules: rules).run(context)
             .compactMap { apply(configuration.severity, to: $0) }
-            .filter { !Suppressions.isSuppressed($0) }
+            .filter { !Suppressions.isSuppressed($0) && !configuration.ignoresByPath($0) }
         return CheckResult(target: target, outcome: outcome, diagnostics: diagnostics, djangoVersion: version,
                            notes: configuration.warnings + notes)
     }

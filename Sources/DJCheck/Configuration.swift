@@ -1,6 +1,7 @@
 import DJRules
 import DJSettings
 import Foundation
+import PythonStdlib
 import TOMLKit
 
 /// `[tool.djstatic]` from the nearest pyproject.toml (at or above the settings file) that has one.
@@ -17,13 +18,16 @@ public struct Configuration: Sendable {
     public var timeout: Double?
     public var python: String?
     public var pythonPath: [String] = []
+    /// `per-path-ignores`: path globs -> rule selectors ignored in files matching them, the way
+    /// ruff's per-file-ignores work (third-party files cannot carry inline comments).
+    public var perPathIgnores: [(glob: String, codes: Set<String>)] = []
     /// Problems found while reading it (unknown keys, unknown codes): reported as warnings.
     public var warnings: [String] = []
 
     public init() {}
 
     static let knownKeys: Set<String> = ["settings", "select", "ignore", "django-version", "severity", "env",
-                                         "timeout", "python", "python-path"]
+                                         "timeout", "python", "python-path", "per-path-ignores"]
 
     /// The configuration that applies to a settings target (searched from its file's directory).
     public static func load(for target: SettingsTarget) -> Configuration {
@@ -87,10 +91,59 @@ public struct Configuration: Sendable {
                 }
             }
         }
+        if let table = table["per-path-ignores"]?.table {
+            for glob in table.keys.sorted() {
+                let selectors = (table[glob]?.array).map { $0.compactMap { $0.string } } ?? table[glob]?.string.map { [$0] } ?? []
+                for selector in selectors where RuleCatalog.codes(matching: selector).isEmpty {
+                    config.warnings.append("\(file): unknown rule '\(selector)' in [tool.djstatic.per-path-ignores]")
+                }
+                config.perPathIgnores.append((glob, Set(selectors.flatMap(RuleCatalog.codes(matching:)))))
+            }
+        }
         for selector in config.select + config.ignore where RuleCatalog.codes(matching: selector).isEmpty {
             config.warnings.append("\(file): unknown rule '\(selector)' in [tool.djstatic]")
         }
         return config
+    }
+}
+
+extension Configuration {
+    /// Whether `per-path-ignores` silences this diagnostic. A glob is matched against the file's
+    /// path relative to the configuration's directory, relative to the site-packages directory
+    /// that holds it (so "tinymce/**" names an installed package), and as given; a glob without
+    /// "/" also against the file name. `**` spans directories, `*`, `?` and `[...]` one name.
+    public func ignoresByPath(_ diagnostic: Diagnostic) -> Bool {
+        let candidates = Self.pathForms(diagnostic.file, directory: directory)
+        return perPathIgnores.contains { entry in
+            entry.codes.contains(diagnostic.code) && candidates.contains { PathGlob.matches(entry.glob, $0) }
+        }
+    }
+
+    static func pathForms(_ file: String, directory: String?) -> [String] {
+        var forms = [file, PyPath.basename(file)]
+        if let directory, file.hasPrefix(directory + "/") { forms.append(String(file.dropFirst(directory.count + 1))) }
+        for marker in ["/site-packages/", "/dist-packages/"] {
+            if let range = file.range(of: marker, options: .backwards) { forms.append(String(file[range.upperBound...])) }
+        }
+        return forms
+    }
+}
+
+/// Path globs as ruff's per-file-ignores and .gitignore-style tools read them.
+public enum PathGlob {
+    public static func matches(_ glob: String, _ path: String) -> Bool {
+        match(glob.split(separator: "/", omittingEmptySubsequences: true).map(String.init)[...],
+              path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)[...])
+    }
+
+    private static func match(_ pattern: ArraySlice<String>, _ parts: ArraySlice<String>) -> Bool {
+        guard let first = pattern.first else { return parts.isEmpty }
+        if first == "**" {
+            let rest = pattern.dropFirst()
+            return (parts.startIndex...parts.endIndex).contains { match(rest, parts[$0...]) }
+        }
+        guard let part = parts.first, PyFnmatch.fnmatchcase(part, first) else { return false }
+        return match(pattern.dropFirst(), parts.dropFirst())
     }
 }
 

@@ -1,5 +1,6 @@
 import PythonStdlib
 import DJSettings
+import DJStaticFiles
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -16,13 +17,6 @@ public struct CollectOptions: Sendable {
     public var useDefaultIgnorePatterns = true
     public var verbosity = 1
     public init() {}
-}
-
-/// A file a finder provided: where it goes (`prefixedPath`) and where it comes from.
-public struct FoundFile: Sendable {
-    public var prefixedPath: String
-    public var sourcePath: String
-    public var source: LocalStorage
 }
 
 /// One result of post-processing, as Django's `post_process` generator yields it.
@@ -395,13 +389,5 @@ struct OrderedPathSet {
     func contains(_ path: String) -> Bool { keys.contains(Array(path.utf8)) }
     mutating func insert(_ path: String) {
         if keys.insert(Array(path.utf8)).inserted { items.append(path) }
-    }
-}
-
-extension LocalStorage {
-    /// `os.path.isdir` (follows symlinks).
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }

@@ -1,36 +1,22 @@
 import PythonStdlib
 import Crypto
 import DJSettings
+import DJStaticFiles
 import Foundation
 
 /// `HashedFilesMixin` + `ManifestFilesMixin.post_process` (Django 4.2–6.1): hashed copies, CSS/JS
 /// reference rewriting over up to 1 + `max_post_process_passes` passes, and `staticfiles.json`.
 /// Django's regexes run verbatim on `PyRegex`; every string operation is the Python one.
 public struct ManifestPostProcessor: PostProcessor, Sendable {
-    struct Pattern: Sendable {
-        var regex: PyRegex
-        var template: String
-        /// 6.1: matches starting strictly inside these blocks (comments, strings) are left alone.
-        var ignored: PyRegex?
-    }
-
-    struct Group: Sendable {
-        var glob: String
-        var patterns: [Pattern]
-    }
-
     let target: LocalStorage
     let manifestStorage: LocalStorage
     let manifest: CollectDescription.Manifest
     let version: DjangoVersion
-    /// `settings.STATIC_URL` (effective), which the converter compares root-relative URLs with.
-    let staticURL: String
+    /// The storage's patterns and how a reference resolves.
+    let grammar: ReferenceGrammar
     /// The storage's `base_url`, which `url()` joins hashed names to.
     let baseURL: String?
     let storageRepr: String
-    let groups: [Group]
-    /// The project's interpreter's urllib.parse behaviour.
-    let flavor: PyURL.Flavor
     /// `storage.hashed_files`: the manifest's paths, in insertion order.
     public private(set) var hashedFiles = OrderedMap()
     /// Records every name `hashed_name` returns (WhiteNoise's `_new_files`), when set.
@@ -48,66 +34,15 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         self.manifestStorage = LocalStorage(location: manifest.location ?? location,
                                             filePermissions: manifest.filePermissions,
                                             directoryPermissions: manifest.directoryPermissions)
-        self.staticURL = description.staticURL ?? ""
+        self.grammar = try ReferenceGrammar(patterns: manifest.patterns, version: version,
+                                            staticURL: description.staticURL ?? "", pythonVersion: pythonVersion)
         self.baseURL = storage.baseURL
         self.storageRepr = "<\(storage.className) object>"
-        // `\w` follows the Unicode database of the project's interpreter (3.11: 14.0, 3.12+: 15.0).
-        let minor = pythonVersion.split(separator: ".").dropFirst().first.flatMap { Int($0) } ?? 11
-        self.groups = try Self.groups(manifest.patterns, unicode: minor >= 12 ? .python312 : .python311)
-        self.flavor = Self.flavor(pythonVersion)
-    }
-
-    /// CPython 3.12 changed urllib.parse's scheme lists; the bracketed-netloc check (CVE-2025-0938)
-    /// arrived in 3.12.9 / 3.13.2 and was backported to Debian's 3.11.2 and upstream 3.11.12.
-    static func flavor(_ pythonVersion: String) -> PyURL.Flavor {
-        let parts = pythonVersion.split(separator: ".").compactMap { Int($0) }
-        guard parts.count >= 3 else { return .python311 }
-        let (minor, patch) = (parts[1], parts[2])
-        let checks = minor == 11 ? (patch == 2 || patch >= 12) : minor == 12 ? patch >= 9 : minor == 13 ? patch >= 2 : minor > 13
-        return PyURL.Flavor(schemeLists: minor >= 12 ? .python312 : .python311, checksBracketedNetloc: checks)
-    }
-
-    // urllib.parse functions that raise ValueError (e.g. an invalid IPv6 netloc in a URL).
-    private func urlsplit(_ url: String) throws(CollectError) -> PyURL.SplitResult {
-        do { return try PyURL.urlsplit(url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
-    }
-
-    private func urldefrag(_ url: String) throws(CollectError) -> (url: String, fragment: String) {
-        do { return try PyURL.urldefrag(url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
-    }
-
-    private func urljoin(_ base: String, _ url: String) throws(CollectError) -> String {
-        do { return try PyURL.urljoin(base, url, flavor: flavor) } catch { throw CollectError("ValueError", error.message) }
-    }
-
-    // MARK: the storage's own patterns
-
-    /// The live storage's `_patterns`, compiled for djstatic's port of `re`.
-    static func groups(_ described: [CollectDescription.PatternGroup], unicode: PyUnicodeVersion) throws(CollectError) -> [Group] {
-        func compile(_ regex: CollectDescription.Regex) throws(CollectError) -> PyRegex {
-            do {
-                return try PyRegex(regex.pattern, flags: PyRegex.Flags(rawValue: regex.flags), unicode: unicode)
-            } catch {
-                throw CollectError("RuntimeError", "djstatic cannot compile the storage's pattern \(regex.pattern) (from its patterns): \(error)")
-            }
-        }
-        var groups: [Group] = []
-        for group in described {
-            var patterns: [Pattern] = []
-            for pattern in group.patterns {
-                patterns.append(Pattern(regex: try compile(pattern.regex), template: pattern.template,
-                                        ignored: try pattern.ignored.map(compile)))
-            }
-            groups.append(Group(glob: group.glob, patterns: patterns))
-        }
-        return groups
     }
 
     // MARK: post_process
 
-    func isAdjustable(_ path: String) -> Bool {
-        groups.contains { PyFnmatch.fnmatchcase(path, $0.glob) }
-    }
+    func isAdjustable(_ path: String) -> Bool { grammar.isAdjustable(path) }
 
     struct PassResult {
         var name: String
@@ -238,13 +173,13 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             if isAdjustable {
                 let oldHashedName = hashedName
                 guard var content = UTF8Encoding.scalars(original) else {
-                    let error = Self.decodeError(original)
+                    let error = ReferenceGrammar.decodeError(original)
                     if version < DjangoVersion(5, 0) { throw error }  // 4.2 raises instead of yielding
                     try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
                     throw CollectError("UnboundLocalError", "cannot access local variable 'content' where it is not associated with a value")
                 }
                 let lookups = Lookups()
-                for group in groups where PyFnmatch.fnmatchcase(file.sourcePath, group.glob) {
+                for group in grammar.groups(for: file.sourcePath) {
                     if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
                         continue
                     }
@@ -356,9 +291,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `pattern.sub(converter, content)`.
-    private func rewrite(_ content: [Unicode.Scalar], name: String, pattern: Pattern, hashed: OrderedMap,
+    private func rewrite(_ content: [Unicode.Scalar], name: String, pattern: ReferenceGrammar.Pattern, hashed: OrderedMap,
                          lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
-        let blocks = pattern.ignored.map { $0.matches(content).map(\.range) } ?? []
+        let blocks = grammar.ignoredBlocks(pattern, in: content)
         do {
             return try pattern.regex.sub(content) { match in
                 try convert(match, in: content, name: name, template: pattern.template, blocks: blocks, hashed: hashed,
@@ -376,20 +311,11 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                          blocks: [Range<Int>], hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
         let matchedRange = match.range("matched") ?? match.range
         let matched = Array(content[matchedRange])
-        if blocks.contains(where: { $0.lowerBound < match.range.lowerBound && match.range.lowerBound < $0.upperBound }) {
-            return matched
-        }
-        let url = match.string("url") ?? ""
-        if Self.hasLowercaseScheme(url) || (version >= DjangoVersion(5, 1) && url.hasPrefix("//")) { return matched }
-        if url.hasPrefix("/") && !url.hasPrefix(staticURL) { return matched }
-        let (urlPath, fragment) = try urldefrag(url)
-        if urlPath.isEmpty { return matched }
-        let targetName = urlPath.hasPrefix("/")
-            ? String(urlPath.dropFirst(staticURL.count))
-            : PyPath.join(PyPath.dirname(name), urlPath)
+        guard let reference = try grammar.reference(match, name: name, blocks: blocks) else { return matched }
+        let (urlPath, fragment, url) = (reference.path, reference.fragment, reference.url)
         let hashedURL: String
         do {
-            hashedURL = try self.url(PyURL.unquote(targetName), hashed: hashed, lookups: lookups)
+            hashedURL = try self.url(PyURL.unquote(reference.targetName), hashed: hashed, lookups: lookups)
         } catch let error where error.type == "ValueError" && version >= DjangoVersion(6, 1) {
             var noted = error
             noted.notes.append(PyRepr.str(name) + " contains this reference " + PyRepr.str(UTF8Encoding.string(matched))
@@ -404,16 +330,6 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         values["url"] = PyURL.unquote(transformed)
         values["matched"] = UTF8Encoding.string(matched)
         return Array(Self.format(template, values).unicodeScalars)
-    }
-
-    /// `re.match(r"^[a-z]+:", url)`.
-    static func hasLowercaseScheme(_ url: String) -> Bool {
-        var sawLetter = false
-        for scalar in url.unicodeScalars {
-            if scalar.value >= 0x61 && scalar.value <= 0x7A { sawLetter = true; continue }
-            return sawLetter && scalar == ":"
-        }
-        return false
     }
 
     /// Python `template % dict` for `%(name)s` fields (a group that did not participate is None).
@@ -458,8 +374,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// `hashed_name(name, content=None, filename=None)`; `digest`: the MD5 of the content, when
     /// it was streamed rather than read.
     func hashedName(_ name: String, content: [UInt8]? = nil, digest: [UInt8]? = nil) throws(CollectError) -> String {
-        let parsed = try urlsplit(PyURL.unquote(name))
-        let clean = PyString.strip(parsed.path)
+        let (parsed, clean) = try grammar.storedPath(name)
         var md5 = digest ?? content.map { Array(Insecure.MD5.hash(data: $0)) }
         if md5 == nil {
             guard try target.exists(clean) else {
@@ -479,7 +394,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         if name.contains("?#") && parsed.query.isEmpty { path += "?" }
         var unsplit = parsed
         unsplit.path = path
-        let hashed = PyURL.urlunsplit(unsplit, flavor: flavor)
+        let hashed = PyURL.urlunsplit(unsplit, flavor: grammar.flavor)
         hashedNameLog?.insert(hashed.replacingOccurrences(of: "\\", with: "/"))
         return hashed
     }
@@ -496,15 +411,15 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
 
     /// `_url(self._stored_name, name, force=True, hashed_files=...)`.
     func url(_ name: String, hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> String {
-        let (clean, fragment) = try urldefrag(name)
-        let hashedName = try urlsplit(clean).path.hasSuffix("/") ? name : try storedName(clean, hashed: hashed, lookups: lookups)
+        let (clean, fragment) = try grammar.urldefrag(name)
+        let hashedName = try grammar.urlsplit(clean).path.hasSuffix("/") ? name : try storedName(clean, hashed: hashed, lookups: lookups)
         var final = try storageURL(hashedName)
         let queryFragment = name.contains("?#")
         if !fragment.isEmpty || queryFragment {
-            var parts = try urlsplit(final)
+            var parts = try grammar.urlsplit(final)
             if !fragment.isEmpty && parts.fragment.isEmpty { parts.fragment = fragment }
             if queryFragment && parts.query.isEmpty { parts.path += "?" }
-            final = PyURL.urlunsplit(parts, flavor: flavor)
+            final = PyURL.urlunsplit(parts, flavor: grammar.flavor)
         }
         return PyURL.unquote(final)
     }
@@ -514,7 +429,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         guard let baseURL else { throw CollectError("ValueError", "This file is not accessible via a URL.") }
         var quoted = Substring(PyURL.quote(name.replacingOccurrences(of: "\\", with: "/"), safe: "/~!*()'"))
         while quoted.hasPrefix("/") { quoted = quoted.dropFirst() }
-        return try urljoin(baseURL, String(quoted))
+        return try grammar.urljoin(baseURL, String(quoted))
     }
 
     // MARK: the manifest
@@ -535,43 +450,6 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         // it: the previous manifest stays until the new one is complete.
         if try manifestStorage.isRealDirectory(manifest.name) { try manifestStorage.delete(manifest.name) }
         try manifestStorage.save(manifest.name, bytes: Array(payload.utf8), durable: true)
-    }
-
-    /// Python's `UnicodeDecodeError` message for the first invalid UTF-8 sequence: the error spans
-    /// the lead byte and the valid continuation bytes after it, as CPython's decoder reports it.
-    static func decodeError(_ bytes: [UInt8]) -> CollectError {
-        var index = 0
-        while index < bytes.count {
-            let lead = bytes[index]
-            let (length, second): (Int, ClosedRange<UInt8>) = switch lead {
-            case 0x00...0x7F: (1, 0x80...0xBF)
-            case 0xC2...0xDF: (2, 0x80...0xBF)
-            case 0xE0: (3, 0xA0...0xBF)
-            case 0xED: (3, 0x80...0x9F)
-            case 0xE1...0xEF: (3, 0x80...0xBF)
-            case 0xF0: (4, 0x90...0xBF)
-            case 0xF1...0xF3: (4, 0x80...0xBF)
-            case 0xF4: (4, 0x80...0x8F)
-            default: (0, 0x80...0xBF)
-            }
-            if length == 0 { return decodeError(lead, index, index, "invalid start byte") }
-            var end = index + 1
-            while end < index + length && end < bytes.count
-                    && (end == index + 1 ? second.contains(bytes[end]) : (0x80...0xBF).contains(bytes[end])) {
-                end += 1
-            }
-            if end == index + length { index = end; continue }
-            return decodeError(lead, index, end - 1, end == bytes.count ? "unexpected end of data" : "invalid continuation byte")
-        }
-        return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode bytes")
-    }
-
-    private static func decodeError(_ lead: UInt8, _ first: Int, _ last: Int, _ reason: String) -> CollectError {
-        let hex = String(lead, radix: 16)
-        let what = first == last
-            ? "byte 0x\(hex.count == 1 ? "0" + hex : hex) in position \(first)"
-            : "bytes in position \(first)-\(last)"
-        return CollectError("UnicodeDecodeError", "'utf-8' codec can't decode \(what): \(reason)")
     }
 }
 

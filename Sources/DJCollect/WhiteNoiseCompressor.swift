@@ -3,6 +3,7 @@ import CCompressZlib
 import CompressNIO
 import Crypto
 import DJSettings
+import DJStaticFiles
 import Foundation
 import NIOCore
 #if canImport(Glibc)

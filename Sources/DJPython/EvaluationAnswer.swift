@@ -177,8 +177,10 @@ enum EvaluationAnswer {
         }
         let staticURL = try wire.optionalString("static_url")
         let ignore = try wire.strings("default_ignore_patterns")
+        let audit = try wire.optional("audit").map(assetAudit)
         guard let storage = wire.optional("storage") else {
-            return .success(CollectDescription(staticURL: staticURL, defaultIgnorePatterns: ignore, finders: finders, storage: nil))
+            return .success(CollectDescription(staticURL: staticURL, defaultIgnorePatterns: ignore, finders: finders, storage: nil,
+                                               audit: audit))
         }
         var manifest: CollectDescription.Manifest?
         switch try storage.string("kind") {
@@ -203,7 +205,25 @@ enum EvaluationAnswer {
                 directoryPermissions: try storage.optionalInt("directory_permissions_mode"),
                 allowOverwrite: try storage.bool("allow_overwrite"), manifest: manifest,
                 s3: try storage.optional("s3").map(s3Target),
-                compression: try storage.optional("compression").map(compression))))
+                compression: try storage.optional("compression").map(compression)),
+            audit: audit))
+    }
+
+    /// djstatic_assets.describe(), or `{"error": {...}}` when the storage could not be read.
+    static func assetAudit(_ wire: Wire) throws(WireError) -> Result<AssetAudit, CollectFailure> {
+        if let error = wire.optional("error") {
+            return .failure(CollectFailure(message: try error.string("message"), location: try location(error),
+                                           unsupported: try error.bool("unsupported")))
+        }
+        return .success(AssetAudit(
+            storageClass: try wire.string("storage_class"), rewrites: try wire.bool("rewrites"),
+            manifestStrict: try wire.optional("manifest_strict")?.bool(),
+            patterns: try wire["patterns"].mapList(patternGroup),
+            templates: try wire["templates"].mapList { entry throws(WireError) in
+                AssetAudit.TemplateReference(file: try entry.string("file"), line: try entry.int("line"),
+                                             column: try entry.int("column"), path: try entry.string("path"),
+                                             engine: try entry.string("engine"))
+            }))
     }
 
     /// `{"glob", "patterns": [{"regex": {"pattern", "flags"}, "template", "ignored"}]}`.

@@ -18,6 +18,8 @@ public struct EvaluationRequest: Sendable, Codable {
     public var collect: Bool
     /// Also run `django.setup()` and describe the finders only.
     public var finders: Bool
+    /// With `finders` or `collect`: also what the asset audit needs (djstatic_assets.py).
+    public var assets: Bool = false
     /// `djstatic migrate`: plan the rewrite of the legacy storage settings, or (verify) only
     /// describe the storages to compare.
     public var migration: MigrationMode?
@@ -81,6 +83,7 @@ public struct Evaluator: Sendable {
             "argv": request.argv,
             "collect": request.collect,
             "finders": request.finders,
+            "assets": request.assets,
             "migration": request.migration?.rawValue as Any? ?? NSNull(),
             "source_overrides": request.sourceOverrides,
             "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),

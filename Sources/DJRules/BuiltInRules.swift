@@ -34,5 +34,6 @@ public enum BuiltInRules {
         CollectfastSettingTypeRule(), CollectfastCacheNotPersistentRule(), CollectfastCacheMaxEntriesRule(),
         CollectfastThreadsWithLocMemRule(), CollectfastGzipRule(), CollectfastManifestRule(), CollectfastArchivedRule(),
         CollectfastBothInstalledRule(), CollectfastaSettingsRule(),
+        MissingStaticReferenceRule(), MissingTemplateStaticRule(), UnresolvableStaticReferenceRule(),
     ]
 }

@@ -1,4 +1,5 @@
 import DJSettings
+import Foundation
 
 public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
     case info, warning, error
@@ -30,6 +31,19 @@ public struct Example: Sendable {
     }
 }
 
+/// What a rule needs evaluated beyond the settings module (each level includes the ones before).
+public enum Requirement: Int, Sendable, Comparable {
+    /// The settings module alone.
+    case settings
+    /// `django.setup()` and collectstatic's finders.
+    case finders
+    /// The finders and the asset audit: the storage's reference patterns and the templates'
+    /// `{% static %}` paths.
+    case assets
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// Everything a rule says about itself: identity, documentation, and the examples the test
 /// suite runs through the real interpreter (each `bad` example must trigger the rule, each `good`
 /// one must not).
@@ -49,11 +63,13 @@ public struct RuleDescription: Sendable {
     public var versionAware: Bool
     /// Runs only when selected explicitly (it costs a `django.setup()` and a walk of every static root).
     public var optIn: Bool
+    public var requires: Requirement
     public var bad: [Example]
     public var good: [Example]
 
     public init(code: String, name: String, severity: Severity, summary: String, rationale: String,
-                mirrors: String? = nil, versionAware: Bool = false, optIn: Bool = false, bad: [Example], good: [Example]) {
+                mirrors: String? = nil, versionAware: Bool = false, optIn: Bool = false, requires: Requirement = .settings,
+                bad: [Example], good: [Example]) {
         self.code = code
         self.name = name
         self.severity = severity
@@ -62,6 +78,7 @@ public struct RuleDescription: Sendable {
         self.mirrors = mirrors
         self.versionAware = versionAware
         self.optIn = optIn
+        self.requires = requires
         self.bad = bad
         self.good = good
     }
@@ -77,14 +94,18 @@ public struct Finding: Sendable {
     public var entry: String?
     public var location: SourceLocation?
     public var hints: [String]
+    /// When the finding's consequence depends on the project (e.g. an error only where collectstatic
+    /// fails on it): overrides the rule's severity.
+    public var severity: Severity?
 
     public init(_ message: String, setting: String? = nil, entry: String? = nil, at location: SourceLocation? = nil,
-                hints: [String] = []) {
+                hints: [String] = [], severity: Severity? = nil) {
         self.message = message
         self.setting = setting
         self.entry = entry
         self.location = location
         self.hints = hints
+        self.severity = severity
     }
 }
 
@@ -110,6 +131,9 @@ public struct RuleContext: Sendable {
     public var djangoVersion: DjangoVersion
     /// The project's working directory (where manage.py runs): relative paths resolve against it.
     public var projectRoot: String
+
+    /// What several rules compute from the same outcome, computed once (the asset scan).
+    let shared = SharedAnalyses()
 
     public init(outcome: Outcome, djangoVersion: DjangoVersion, projectRoot: String) {
         self.outcome = outcome
@@ -151,5 +175,20 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.column = column
         self.setting = setting
         self.hints = hints
+    }
+}
+
+/// Analyses shared by the rules of one context, each computed on first use.
+final class SharedAnalyses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [ObjectIdentifier: Any] = [:]
+
+    func value<T>(_ make: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = values[ObjectIdentifier(T.self)] as? T { return value }
+        let value = make()
+        values[ObjectIdentifier(T.self)] = value
+        return value
     }
 }

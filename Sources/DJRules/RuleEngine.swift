@@ -15,7 +15,7 @@ public struct RuleEngine: Sendable {
             for finding in rule.check(context) {
                 let location = finding.location ?? place(finding.setting, entry: finding.entry, in: context)
                 diagnostics.append(Diagnostic(
-                    code: description.code, name: description.name, severity: description.severity,
+                    code: description.code, name: description.name, severity: finding.severity ?? description.severity,
                     message: finding.message, file: location.file, line: location.line,
                     column: location.column, setting: finding.setting, hints: finding.hints))
             }

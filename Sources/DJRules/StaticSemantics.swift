@@ -1,5 +1,5 @@
 import PythonStdlib
-import DJCollect
+import DJStaticFiles
 import DJSettings
 
 extension PyPath {

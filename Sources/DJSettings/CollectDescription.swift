@@ -213,12 +213,16 @@ public struct CollectDescription: Sendable, Hashable {
     public var finders: [Finder]
     /// Nil when only the finders were asked for (check's DJS025, find).
     public var storage: Storage?
+    /// For the asset rules: what the audit needs, or why it could not be read.
+    public var audit: Result<AssetAudit, CollectFailure>?
 
-    public init(staticURL: String?, defaultIgnorePatterns: [String], finders: [Finder], storage: Storage?) {
+    public init(staticURL: String?, defaultIgnorePatterns: [String], finders: [Finder], storage: Storage?,
+                audit: Result<AssetAudit, CollectFailure>? = nil) {
         self.staticURL = staticURL
         self.defaultIgnorePatterns = defaultIgnorePatterns
         self.finders = finders
         self.storage = storage
+        self.audit = audit
     }
 }
 
@@ -232,5 +236,45 @@ public struct CollectFailure: Error, Sendable, Hashable {
         self.message = message
         self.location = location
         self.unsupported = unsupported
+    }
+}
+
+/// What the asset audit reads from the set-up project (djstatic_assets.py): the references the
+/// staticfiles storage follows, whether a missing one makes collectstatic fail, and the literal
+/// paths templates give to `{% static %}` (or Jinja2's `static()`).
+public struct AssetAudit: Sendable, Hashable {
+    public struct TemplateReference: Sendable, Hashable {
+        public var file: String
+        public var line: Int
+        public var column: Int
+        /// The path as the template tag receives it (string literal unescaped).
+        public var path: String
+        /// "django" or "jinja2".
+        public var engine: String
+        public init(file: String, line: Int, column: Int, path: String, engine: String) {
+            self.file = file
+            self.line = line
+            self.column = column
+            self.path = path
+            self.engine = engine
+        }
+    }
+
+    public var storageClass: String
+    /// A `HashedFilesMixin` storage: post-processing resolves every reference and fails on a missing one.
+    public var rewrites: Bool
+    /// `manifest_strict` of a manifest storage (nil: not a manifest storage).
+    public var manifestStrict: Bool?
+    /// The storage's own patterns, or (when it does not rewrite) the installed Django's defaults.
+    public var patterns: [CollectDescription.PatternGroup]
+    public var templates: [TemplateReference]
+
+    public init(storageClass: String, rewrites: Bool, manifestStrict: Bool?, patterns: [CollectDescription.PatternGroup],
+                templates: [TemplateReference]) {
+        self.storageClass = storageClass
+        self.rewrites = rewrites
+        self.manifestStrict = manifestStrict
+        self.patterns = patterns
+        self.templates = templates
     }
 }

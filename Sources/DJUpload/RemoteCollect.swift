@@ -1,4 +1,5 @@
 import DJCollect
+import DJStaticFiles
 import DJPython
 import DJS3
 import DJSettings

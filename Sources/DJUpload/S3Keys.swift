@@ -1,5 +1,6 @@
 import PythonStdlib
 import DJCollect
+import DJStaticFiles
 
 /// django-storages' name → object key mapping (`storages.utils.clean_name` and `safe_join`,
 /// then `S3Storage._normalize_name`), on Python's posixpath semantics.

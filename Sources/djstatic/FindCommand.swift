@@ -1,6 +1,7 @@
 import ArgumentParser
 import DJCheck
 import DJCollect
+import DJStaticFiles
 import DJSettings
 import Foundation
 

@@ -1,4 +1,5 @@
 import DJCollect
+import DJStaticFiles
 import Foundation
 import Glibc
 

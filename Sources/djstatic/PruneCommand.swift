@@ -1,5 +1,6 @@
 import ArgumentParser
 import DJCollect
+import DJStaticFiles
 import DJOutput
 import DJPrune
 import DJPython

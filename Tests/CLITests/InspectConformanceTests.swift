@@ -22,6 +22,7 @@ enum FixtureSettings {
         "cors-whitenoise": ["shop/settings.py"],
         "split-settings-include": ["conf/settings/__init__.py"],
         "layered-settings": ["newsroom/settings/production.py"],
+        "assets-broken": ["site_config/settings.py"],
     ]
 
     /// `config/settings/production.py` -> `config.settings.production`; a package's

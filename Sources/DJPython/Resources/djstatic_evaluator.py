@@ -749,8 +749,9 @@ def _local_storage_failures(settings, finder):
     return out
 
 
-def _describe_collect(finder, response, with_storage=True):
-    """collectstatic's finders and storage, or why djstatic cannot collect for this project."""
+def _describe_collect(finder, response, with_storage=True, assets=False):
+    """collectstatic's finders and storage (and what the asset audit needs), or why djstatic
+    cannot collect for this project."""
     import djstatic_collect
     if response.get("django_version") is None:
         return {"error": {"message": "Django is not importable from the project's environment: "
@@ -761,15 +762,31 @@ def _describe_collect(finder, response, with_storage=True):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return djstatic_collect.describe(with_storage)
+            described = djstatic_collect.describe(with_storage)
     except djstatic_collect.Unsupported as error:
         return {"error": {"message": str(error), "unsupported": True}}
     except Exception as error:  # what collectstatic itself would die of (ImproperlyConfigured, ...)
-        where = _project_frame(error.__traceback__, finder)
-        out = {"message": values.redact_text(exception_message(error)), "unsupported": False}
-        if where:
-            out.update({"file": where[0], "line": where[1], "column": where[2]})
-        return {"error": out}
+        return {"error": _collect_error(error, finder)}
+    if assets:
+        import djstatic_assets
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                described["audit"] = djstatic_assets.describe()
+        except djstatic_collect.Unsupported as error:
+            described["audit"] = {"error": {"message": str(error), "unsupported": True}}
+        except Exception as error:
+            described["audit"] = {"error": _collect_error(error, finder)}
+    return described
+
+
+def _collect_error(error, finder):
+    """An exception collectstatic itself would die of (ImproperlyConfigured, ...), placed in the project."""
+    where = _project_frame(error.__traceback__, finder)
+    out = {"message": values.redact_text(exception_message(error)), "unsupported": False}
+    if where:
+        out.update({"file": where[0], "line": where[1], "column": where[2]})
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -845,7 +862,8 @@ def _evaluate(request, response, finder, provenance):
     response["backends"] = backends.describe(settings, response["imports"]["storage_classes"], table,
                                              _import_with_apps, finder.is_project_file)
     if request.get("collect") or request.get("finders"):
-        response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")))
+        response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")),
+                                                assets=bool(request.get("assets")))
     if request.get("migration"):
         response["migration"] = _migration(request["migration"], module, settings, table, response, finder)
     response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2], "order": loc[3]}

@@ -1,5 +1,5 @@
 import PythonStdlib
-import DJCollect
+import DJStaticFiles
 import DJSettings
 
 /// Collectfast (archived) or its maintained fork Collectfasta, which reads the same settings

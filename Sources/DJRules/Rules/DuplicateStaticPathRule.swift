@@ -1,4 +1,4 @@
-import DJCollect
+import DJStaticFiles
 import DJSettings
 
 /// DJS025: a static path provided twice; the later copy is never collected.
@@ -13,7 +13,7 @@ public struct DuplicateStaticPathRule: Rule {
             purpose (e.g. admin CSS) is fine: ignore the finding on that line. Opt-in: it walks every \
             static root after django.setup().
             """,
-        optIn: true,
+        optIn: true, requires: .finders,
         bad: [Example("""
             from pathlib import Path
             BASE_DIR = Path(__file__).resolve().parent

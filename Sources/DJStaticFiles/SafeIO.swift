@@ -1,5 +1,4 @@
 import PythonStdlib
-import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -13,13 +12,13 @@ import Glibc
 public enum SafeIO {
     /// Bytes per read/write/sendfile call: memory stays bounded and an interrupted run stops
     /// between two chunks.
-    static let chunk = 1 << 20
+    package static let chunk = 1 << 20
 
     /// Temporary files are named `<prefix><16 hex digits>` in the directory of their final name.
     public static let partialPrefix = ".djstatic-partial."
 
     /// `open` retried on EINTR.
-    static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+    package static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
         while true {
             let fd = Glibc.open(path, flags, mode)
             if fd >= 0 || errno != EINTR { return fd }
@@ -27,7 +26,7 @@ public enum SafeIO {
     }
 
     /// `read` retried on EINTR.
-    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    package static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
         while true {
             let n = Glibc.read(fd, buffer, count)
             if n >= 0 || errno != EINTR { return n }
@@ -35,7 +34,7 @@ public enum SafeIO {
     }
 
     /// Writes every byte (short writes continued, EINTR retried); false with errno set on failure.
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+    package static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < buffer.count {
             let written = Glibc.write(fd, buffer.baseAddress! + offset, min(buffer.count - offset, chunk))
@@ -49,7 +48,7 @@ public enum SafeIO {
     }
 
     /// `fsync` retried on EINTR.
-    static func fsync(_ fd: Int32) -> Bool {
+    package static func fsync(_ fd: Int32) -> Bool {
         while Glibc.fsync(fd) != 0 {
             if errno != EINTR { return false }
         }
@@ -59,7 +58,7 @@ public enum SafeIO {
     /// Copies everything readable from `input` to `output`: in-kernel (`sendfile`) in bounded
     /// chunks, then read/write for whatever `sendfile` cannot do or what grew meanwhile.
     /// Returns 0, or the errno of the failed read or write.
-    static func copy(from input: Int32, to output: Int32) -> Int32 {
+    package static func copy(from input: Int32, to output: Int32) -> Int32 {
         var useSendfile = true
         while useSendfile {
             let sent = Glibc.sendfile(output, input, nil, chunk)
@@ -82,7 +81,7 @@ public enum SafeIO {
 
     /// Feeds a file to `consume` in bounded chunks; the open and read errors are Python's
     /// (`open(path, "rb").read()`).
-    static func stream(_ path: String, _ consume: (UnsafeRawBufferPointer) -> Void) throws(CollectError) -> Int {
+    package static func stream(_ path: String, _ consume: (UnsafeRawBufferPointer) -> Void) throws(CollectError) -> Int {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CollectError.os("open", path) }
         defer { Glibc.close(fd) }
@@ -102,28 +101,14 @@ public enum SafeIO {
         }
     }
 
-    /// The MD5 digest of a file's bytes, read in bounded chunks.
-    public static func md5(_ path: String) throws(CollectError) -> [UInt8] {
-        var hasher = Insecure.MD5()
-        _ = try stream(path) { hasher.update(bufferPointer: $0) }
-        return Array(hasher.finalize())
-    }
-
-    /// The SHA-256 digest (lower-case hex) and size of a file's bytes, read in bounded chunks.
-    static func sha256(_ path: String) throws(CollectError) -> (hex: String, size: Int) {
-        var hasher = SHA256()
-        let size = try stream(path) { hasher.update(bufferPointer: $0) }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
-    }
-
     /// A fresh temporary name in the directory of `final`.
-    static func partialName(for final: String) -> String {
+    package static func partialName(for final: String) -> String {
         let random = String(UInt64.random(in: .min ... .max), radix: 16)
         return PyPath.dirname(final) + "/" + partialPrefix + String(repeating: "0", count: 16 - random.count) + random
     }
 
     /// Whether a directory entry is one of our temporary files.
-    static func isPartialName(_ name: String) -> Bool {
+    package static func isPartialName(_ name: String) -> Bool {
         guard name.hasPrefix(partialPrefix) else { return false }
         let rest = name.dropFirst(partialPrefix.count)
         return rest.count == 16 && rest.allSatisfy(\.isHexDigit)
@@ -134,7 +119,7 @@ public enum SafeIO {
     /// sets its mode, owner or times, and it is then renamed over `final`. On any failure the
     /// temporary file is removed and `final` is untouched. `durable` fsyncs the file before the
     /// rename and the directory after it.
-    static func writeAtomically(_ final: String, durable: Bool = false,
+    package static func writeAtomically(_ final: String, durable: Bool = false,
                                 body: (Int32) throws(CollectError) -> Void,
                                 prepare: (Int32, String) throws(CollectError) -> Void = { _, _ in }) throws(CollectError) {
         var partial = ""
@@ -230,16 +215,16 @@ public final class PartialFiles: @unchecked Sendable {
     private var directories = Set<String>()
 
     /// Registers a temporary file about to be created.
-    func begin(_ path: String) {
+    package func begin(_ path: String) {
         lock.withLock { _ = paths.insert(path) }
     }
 
-    func end(_ path: String) {
+    package func end(_ path: String) {
         lock.withLock { _ = paths.remove(path) }
     }
 
     /// Renames a finished temporary file into place; false (errno set) if it could not be.
-    func commit(_ path: String, as final: String) -> Bool {
+    package func commit(_ path: String, as final: String) -> Bool {
         lock.withLock {
             guard rename(path, final) == 0 else { return false }
             paths.remove(path)

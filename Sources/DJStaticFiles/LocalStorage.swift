@@ -17,13 +17,13 @@ public struct CollectError: Error, Sendable, CustomStringConvertible {
     }
     public var description: String { "\(type): \(message)" }
 
-    static func os(_ operation: String, _ path: String, errno code: Int32 = errno) -> CollectError {
+    package static func os(_ operation: String, _ path: String, errno code: Int32 = errno) -> CollectError {
         let text = String(cString: strerror(code))
         return CollectError(Self.pythonOSErrorName(code), "[Errno \(code)] \(text): '\(path)'")
     }
 
     /// An OSError raised by a read or write on an open file: Python names no file.
-    static func os(errno code: Int32) -> CollectError {
+    package static func os(errno code: Int32) -> CollectError {
         CollectError(Self.pythonOSErrorName(code), "[Errno \(code)] \(String(cString: strerror(code)))")
     }
 
@@ -76,7 +76,7 @@ public struct LocalStorage: Sendable {
 
     /// Whether `normpath(join(base, name))` is just `base + "/" + name`: a relative name without
     /// empty, "." or ".." components (what nearly every static path is).
-    static func isNormalRelative(_ name: String) -> Bool {
+    package static func isNormalRelative(_ name: String) -> Bool {
         var componentLength = 0
         var dots = 0
         for byte in name.utf8 {
@@ -92,6 +92,12 @@ public struct LocalStorage: Sendable {
         return componentLength > 0 && !(componentLength == dots && dots <= 2)
     }
 
+    /// `os.path.isdir` (follows symlinks).
+    package static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// `os.path.lexists` of the stored name (a dangling symlink exists).
     public func exists(_ name: String) throws(CollectError) -> Bool {
         var info = stat()
@@ -103,7 +109,7 @@ public struct LocalStorage: Sendable {
         try LocalStorage.scandir(try path(name))
     }
 
-    static func scandir(_ directory: String) throws(CollectError) -> (directories: [String], files: [String]) {
+    package static func scandir(_ directory: String) throws(CollectError) -> (directories: [String], files: [String]) {
         guard let handle = opendir(directory) else { throw CollectError.os("scandir", directory) }
         defer { closedir(handle) }
         var directories: [String] = [], files: [String] = []
@@ -134,7 +140,7 @@ public struct LocalStorage: Sendable {
         return Self.pythonSecond(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
     }
 
-    static func pythonSecond(seconds: Int64, nanoseconds: Int64) -> Int64 {
+    package static func pythonSecond(seconds: Int64, nanoseconds: Int64) -> Int64 {
         let timestamp = Double(seconds) + Double(nanoseconds) * 1e-9  // os.stat().st_mtime
         var whole = timestamp.rounded(.down)
         let micro = ((timestamp - whole) * 1e6).rounded(.toNearestOrEven)
@@ -212,7 +218,7 @@ public struct LocalStorage: Sendable {
     /// Writes `full` atomically (a temporary file renamed over it once complete) with the mode
     /// FILE_UPLOAD_PERMISSIONS gives and the storage root's group, as `_save` leaves them.
     /// `durable`: fsynced before the rename (the manifest).
-    func write(_ full: String, durable: Bool = false, body: (Int32) throws(CollectError) -> Void) throws(CollectError) {
+    package func write(_ full: String, durable: Bool = false, body: (Int32) throws(CollectError) -> Void) throws(CollectError) {
         try SafeIO.writeAtomically(full, durable: durable, body: body) { fd, _ throws(CollectError) in
             if let filePermissions { fchmod(fd, mode_t(filePermissions)) }
             alignGroup(fd)
@@ -221,7 +227,7 @@ public struct LocalStorage: Sendable {
 
     /// `os.makedirs(directory, exist_ok=True)`; with directory permissions every level created
     /// gets exactly that mode (existing directories are left alone).
-    func makeDirectories(_ directory: String) throws(CollectError) {
+    package func makeDirectories(_ directory: String) throws(CollectError) {
         var info = stat()
         if stat(directory, &info) == 0 {
             if (info.st_mode & S_IFMT) != S_IFDIR {
@@ -251,7 +257,7 @@ public struct LocalStorage: Sendable {
         try Self.readFile(try path(name))
     }
 
-    static func readFile(_ full: String) throws(CollectError) -> [UInt8] {
+    package static func readFile(_ full: String) throws(CollectError) -> [UInt8] {
         let fd = SafeIO.open(full, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CollectError.os("open", full) }
         defer { close(fd) }

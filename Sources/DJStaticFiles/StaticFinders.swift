@@ -5,6 +5,19 @@ import Foundation
 import Glibc
 #endif
 
+/// A file a finder provided: where it goes (`prefixedPath`) and where it comes from.
+public struct FoundFile: Sendable {
+    public init(prefixedPath: String, sourcePath: String, source: LocalStorage) {
+        self.prefixedPath = prefixedPath
+        self.sourcePath = sourcePath
+        self.source = source
+    }
+
+    public var prefixedPath: String
+    public var sourcePath: String
+    public var source: LocalStorage
+}
+
 /// Django's staticfiles finders over a `CollectDescription`: `list()` (collectstatic's walk) and
 /// `find()` (findstatic).
 public struct StaticFinders: Sendable {
@@ -40,7 +53,7 @@ public struct StaticFinders: Sendable {
 
     /// FileSystemFinder skips roots that are not directories; AppDirectoriesFinder roots that do
     /// not exist; DefaultStorageFinder walks its storage unconditionally.
-    static func isListed(_ kind: CollectDescription.Finder.Kind, _ source: LocalStorage) throws(CollectError) -> Bool {
+    package static func isListed(_ kind: CollectDescription.Finder.Kind, _ source: LocalStorage) throws(CollectError) -> Bool {
         switch kind {
         case .filesystem: return LocalStorage.isDirectory(source.location)
         case .appDirectories: return try source.exists("")
@@ -50,7 +63,7 @@ public struct StaticFinders: Sendable {
 
     /// `utils.get_files`: files first (basename, then full relative path, against the patterns),
     /// then sub-directories (basename only).
-    static func walk(_ storage: LocalStorage, _ patterns: [String], location: String,
+    package static func walk(_ storage: LocalStorage, _ patterns: [String], location: String,
                      _ body: (String) throws(CollectError) -> Void) throws(CollectError) {
         let (directories, files) = try storage.listdir(location)
         for name in files {

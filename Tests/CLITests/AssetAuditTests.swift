@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The asset audit (`check --select ASSET`) against real Django: every reference collectstatic
+/// fails on, found one failure at a time by Tests/Reference/collect_until_clean.py, must be
+/// exactly the ASSET001 findings of one djstatic run; every template whose rendering raises
+/// ValueError must carry an ASSET002 finding, and no other.
+@Suite("asset audit", .serialized)
+struct AssetAuditTests {
+    static let venvs = ["dj42", "dj52", "dj61"]
+
+    struct Finding: Hashable {
+        var code: String
+        var file: String
+        var line: Int
+        var column: Int
+        var message: String
+        var severity: String
+    }
+
+    /// A throw-away copy of a fixture.
+    static func copy(_ fixture: String) throws -> URL {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-assets-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Paths.fixtures.appendingPathComponent(fixture), to: work)
+        return work
+    }
+
+    static func audit(_ project: URL, venv: String, extra: [String] = []) throws -> (ProcessResult, [Finding]) {
+        let run = try runProcess(try Paths.djstatic(),
+                                 ["check", "--select", "ASSET", "--format", "json", "--python-path", Paths.venv(venv).path]
+                                    + extra + [project.appendingPathComponent("site_config/settings.py").path],
+                                 environment: Paths.baseEnvironment(), currentDirectory: project)
+        let object = try jsonObject(run.stdout, what: "check --format json")
+        let diagnostics = object["diagnostics"] as? [[String: Any]] ?? []
+        return (run, diagnostics.map {
+            Finding(code: $0["code"] as? String ?? "", file: $0["file"] as? String ?? "", line: $0["line"] as? Int ?? 0,
+                    column: $0["column"] as? Int ?? 0, message: $0["message"] as? String ?? "",
+                    severity: $0["severity"] as? String ?? "")
+        })
+    }
+
+    /// The name a finding says a reference resolves to (`names 'X'`).
+    static func resolved(_ message: String) -> String? {
+        guard let start = message.range(of: " names '") else { return nil }
+        let rest = message[start.upperBound...]
+        return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
+    }
+
+    @Test("ASSET001 finds in one run what collectstatic finds one deploy at a time", arguments: venvs)
+    func sameAsDjangoOneFailureAtATime(_ venv: String) throws {
+        let project = try Self.copy("assets-broken")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let (run, findings) = try Self.audit(project, venv: venv)
+        #expect(run.status == 1, "\(run.summary)")
+        let references = findings.filter { $0.code == "ASSET001" }
+        let ours = Set(references.compactMap { Self.resolved($0.message) })
+        #expect(references.allSatisfy { $0.severity == "error" && $0.line >= 1 && $0.column >= 1 })
+
+        var environment = Paths.baseEnvironment()
+        environment["DJANGO_SETTINGS_MODULE"] = "site_config.settings"
+        environment["FIXTURE_STATIC_ROOT"] = project.appendingPathComponent("collected").path
+        let oracle = try runProcess(Paths.python(venv),
+                                    [Paths.repository.appendingPathComponent("Tests/Reference/collect_until_clean.py").path,
+                                     project.path, project.appendingPathComponent("assets").path],
+                                    environment: environment, currentDirectory: project)
+        let django = try jsonObject(oracle.stdout, what: "collect_until_clean.py \(oracle.summary)")
+        #expect(django["final_error"] is NSNull, "Django failed otherwise: \(django["final_error"] ?? "")")
+        let missing = django["missing"] as? [String] ?? []
+        #expect(Set(missing) == ours, "Django: \(missing.sorted()), djstatic: \(ours.sorted())")
+        #expect(missing.count >= 7, "the fixture must break in many ways, Django found \(missing)")
+        print("asset audit [\(venv)]: Django needed \(missing.count + 1) collectstatic runs; djstatic one, \(ours.count) findings")
+
+        // Templates: rendered by Django once every referenced file exists.
+        let rendered = django["templates"] as? [String: Any] ?? [:]
+        let failing = Set(rendered.compactMap { $0.value is NSNull ? nil : $0.key })
+        let flagged = Set(findings.filter { $0.code == "ASSET002" }.map { finding in
+            finding.file.components(separatedBy: "templates/").last ?? finding.file
+        })
+        #expect(!failing.isEmpty)
+        #expect(failing == flagged, "Django raised in \(failing.sorted()), djstatic flagged \(flagged.sorted())")
+    }
+
+    @Test("the exact places, messages and severities", arguments: ["dj52"])
+    func findingPositions(_ venv: String) throws {
+        let project = try Self.copy("assets-broken")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let (_, findings) = try Self.audit(project, venv: venv)
+        let site = findings.filter { $0.file.hasSuffix("assets/css/site.css") }
+        #expect(site.contains { $0.line == 1 && $0.column == 10 && $0.message.hasPrefix("'theme-missing.css' in css/site.css names 'css/theme-missing.css'") })
+        #expect(site.contains { $0.line == 3 && $0.column == 25 && $0.message.contains("names 'img/missing-bg.png'") })
+        #expect(site.contains { $0.line == 8 && $0.message.contains("'../fonts/icons.woff2?v=3#iefix'") && $0.message.contains("names 'fonts/icons.woff2'") })
+        let templates = findings.filter { $0.code == "ASSET002" }
+        #expect(templates.contains { $0.file.hasSuffix("templates/base.html") && $0.line == 5 && $0.column == 21
+            && $0.message.contains("Missing staticfiles manifest entry for 'img/hero-missing.jpg'") })
+        #expect(templates.allSatisfy { $0.severity == "error" })
+    }
+
+    @Test("a storage that only copies: warnings (the browser gets a 404), no failure", arguments: ["dj52"])
+    func copyOnlyStorageWarns(_ venv: String) throws {
+        let project = try Self.copy("assets-broken")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let (run, findings) = try Self.audit(project, venv: venv,
+                                             extra: ["--env", "FIXTURE_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage"])
+        #expect(run.status == 0, "\(run.summary)")
+        #expect(!findings.isEmpty && findings.allSatisfy { $0.severity == "warning" }, "\(findings)")
+    }
+
+    @Test("per-path-ignores silences a package's findings by glob")
+    func perPathIgnores() throws {
+        let project = try Self.copy("assets-broken")
+        defer { try? FileManager.default.removeItem(at: project) }
+        try """
+            [tool.djstatic]
+            per-path-ignores = { "shop/**" = ["ASSET"], "assets/css/*.css" = ["ASSET001"] }
+            """.write(to: project.appendingPathComponent("pyproject.toml"), atomically: true, encoding: .utf8)
+        let (_, findings) = try Self.audit(project, venv: "dj52")
+        #expect(!findings.contains { $0.file.contains("/shop/") })
+        #expect(!findings.contains { $0.code == "ASSET001" && $0.file.hasSuffix("assets/css/site.css") })
+        #expect(findings.contains { $0.code == "ASSET001" && $0.file.hasSuffix("assets/css/vendor/reset.css") })
+        #expect(findings.contains { $0.code == "ASSET002" && $0.file.hasSuffix("templates/base.html") })
+    }
+
+    /// Real apps from PyPI (admin, jazzmin, grappelli, ckeditor, DRF, debug-toolbar, ...), which
+    /// Django collects cleanly: no ASSET finding at all.
+    @Test("the real-apps corpus has no broken reference", arguments: venvs)
+    func realAppsCorpusIsClean(_ venv: String) throws {
+        let run = try runProcess(try Paths.djstatic(),
+                                 ["check", "--select", "ASSET", "--format", "json", "--python-path", Paths.venv(venv).path,
+                                  Paths.fixtures.appendingPathComponent("collect-corpus/corpus/settings.py").path],
+                                 environment: Paths.baseEnvironment(),
+                                 currentDirectory: Paths.fixtures.appendingPathComponent("collect-corpus"))
+        let object = try jsonObject(run.stdout, what: "check \(run.summary)")
+        let diagnostics = object["diagnostics"] as? [[String: Any]] ?? []
+        #expect(diagnostics.isEmpty, "\(diagnostics.prefix(10))")
+        #expect(run.status == 0, "\(run.summary)")
+    }
+}
