@@ -35,6 +35,33 @@ public struct Reporter: Sendable {
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
+    /// The git work tree holding `directory` (the nearest ancestor with a `.git`), where code
+    /// scanning and annotations expect paths to start; nil outside one.
+    public static func repositoryRoot(containing directory: String) -> String? {
+        var current = directory
+        while true {
+            if FileManager.default.fileExists(atPath: current + "/.git") { return current }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current || parent.isEmpty { return nil }
+            current = parent
+        }
+    }
+
+    /// A SARIF `artifactLocation.uri`: a percent-encoded reference relative to the base directory
+    /// when the file is inside it, else a `file://` URI.
+    func artifactURI(_ path: String) -> String {
+        let shown = displayPath(path)
+        let encoded = shown.unicodeScalars.map { scalar -> String in
+            if scalar.isASCII, let byte = UInt8(exactly: scalar.value),
+               (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || "-._~/!$&'()*+,;=:@".utf8.contains(byte) {
+                return String(scalar)
+            }
+            return String(scalar).utf8.map { String(format: "%%%02X", $0) }.joined()
+        }.joined()
+        return shown.hasPrefix("/") ? "file://" + encoded : encoded
+    }
+
     public static func summary(_ diagnostics: [Diagnostic]) -> [Severity: Int] {
         var counts: [Severity: Int] = [.error: 0, .warning: 0, .info: 0]
         for diagnostic in diagnostics { counts[diagnostic.severity, default: 0] += 1 }
@@ -93,6 +120,29 @@ public struct Reporter: Sendable {
         if diagnostics.isEmpty { return "No problems found." }
         return "Found " + [plural(counts[.error]!, "error"), plural(counts[.warning]!, "warning"),
                            plural(counts[.info]!, "info")].joined(separator: ", ") + "."
+    }
+
+    /// ASSET findings grouped by where their files come from, largest group first: "9 in tinymce,
+    /// 1 in shop" (an installed package by its top-level name below site-packages, a project file
+    /// by its top-level directory), so third-party breakage is told apart from the project's own.
+    public func assetGroups(_ diagnostics: [Diagnostic]) -> String? {
+        var counts: [String: Int] = [:]
+        for d in diagnostics where d.code.hasPrefix("ASSET") {
+            let path = displayPath(d.file)
+            let group: String
+            if let marker = path.range(of: "/site-packages/") ?? path.range(of: "/dist-packages/") {
+                group = String(path[marker.upperBound...].prefix { $0 != "/" })
+            } else if path.hasPrefix("/") {  // outside the working directory: from its repository's root
+                let root = Self.repositoryRoot(containing: (path as NSString).deletingLastPathComponent) ?? ""
+                group = String(path.dropFirst(root.count).drop { $0 == "/" }.prefix { $0 != "/" })
+            } else {
+                group = path.contains("/") ? String(path.prefix { $0 != "/" }) : "."
+            }
+            counts[group, default: 0] += 1
+        }
+        guard !counts.isEmpty else { return nil }
+        let ordered = counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        return "Broken static references: " + ordered.map { "\($0.value) in \(Self.visible($0.key))" }.joined(separator: ", ") + "."
     }
 
     // MARK: json
@@ -160,7 +210,7 @@ public struct Reporter: Sendable {
                 "message": ["text": ([d.message] + d.hints).joined(separator: "\n")],
                 "locations": [[
                     "physicalLocation": [
-                        "artifactLocation": ["uri": displayPath(d.file)],
+                        "artifactLocation": ["uri": artifactURI(d.file)],
                         "region": ["startLine": max(d.line, 1), "startColumn": max(d.column, 1)],
                     ],
                 ]],

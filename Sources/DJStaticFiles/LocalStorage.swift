@@ -98,6 +98,14 @@ public struct LocalStorage: Sendable {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// nil when `full` can be opened for reading, else the OSError `open()` raises.
+    package static func isReadable(_ full: String) -> CollectError? {
+        let fd = SafeIO.open(full, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return CollectError.os("open", full) }
+        close(fd)
+        return nil
+    }
+
     /// `os.path.lexists` of the stored name (a dangling symlink exists).
     public func exists(_ name: String) throws(CollectError) -> Bool {
         var info = stat()

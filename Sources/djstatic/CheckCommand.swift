@@ -90,10 +90,17 @@ struct CheckCommand: ParsableCommand {
             failedEvaluation = failedEvaluation || result.evaluationFailed
             diagnostics += result.diagnostics
         }
-        let reporter = Reporter(format: outputFormat, colour: outputFormat == .text && isatty(1) != 0,
+        // Code scanning and workflow annotations want paths from the repository root, wherever the
+        // job's working directory is.
+        let current = FileManager.default.currentDirectoryPath
+        let base = outputFormat == .sarif || outputFormat == .github ? Reporter.repositoryRoot(containing: current) ?? current : current
+        let reporter = Reporter(format: outputFormat, baseDirectory: base, colour: outputFormat == .text && isatty(1) != 0,
                                 toolVersion: Djstatic.version)
         printOutput(reporter.render(diagnostics))
-        if outputFormat == .text && !diagnostics.isEmpty { printError(Reporter.summaryLine(diagnostics)) }
+        if outputFormat == .text && !diagnostics.isEmpty {
+            printError(Reporter.summaryLine(diagnostics))
+            if let groups = reporter.assetGroups(diagnostics) { printError(groups) }
+        }
         if failedEvaluation { throw Exit(status: 2) }
         if !exitZero && diagnostics.contains(where: { $0.severity == .error }) { throw Exit(status: 1) }
     }

@@ -120,6 +120,92 @@ struct AssetAuditTests {
         #expect(findings.contains { $0.code == "ASSET002" && $0.file.hasSuffix("templates/base.html") })
     }
 
+    @Test("SARIF and GitHub paths start at the repository root, wherever djstatic runs")
+    func ciFormatsUseRepositoryPaths() throws {
+        let project = try Self.copy("assets-broken")
+        defer { try? FileManager.default.removeItem(at: project) }
+        _ = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["init", "--quiet", project.path], environment: Paths.baseEnvironment())
+        let subdirectory = project.appendingPathComponent("site_config")
+        func run(_ format: String) throws -> ProcessResult {
+            try runProcess(try Paths.djstatic(),
+                           ["check", "--select", "ASSET", "--format", format, "--python-path", Paths.venv("dj52").path, "settings.py"],
+                           environment: Paths.baseEnvironment(), currentDirectory: subdirectory)
+        }
+        let sarif = try jsonObject(try run("sarif").stdout, what: "sarif")
+        let results = ((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        let uris = Set(results.compactMap {
+            (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+                .flatMap { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String }
+        })
+        #expect(uris.contains("assets/css/site.css") && uris.contains("templates/base.html")
+                && uris.contains("shop/templates/shop/page.html"), "\(uris.sorted())")
+        let github = try run("github")
+        #expect(github.stdout.contains("::error file=assets/css/site.css,line=1,col=10,title=ASSET001 missing-static-reference::"),
+                "\(github.stdout)")
+        let text = try run("text")
+        #expect(text.stderr.contains("Broken static references: 8 in assets, 2 in shop, 1 in templates."), "\(text.stderr)")
+    }
+
+    @Test("unreadable and non-UTF-8 files, symlink loops: a finding or a clear reason, never a crash")
+    func badInput() throws {
+        let project = try Self.copy("assets-broken")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let css = project.appendingPathComponent("assets/css")
+        try Data([0x61, 0x7B, 0x63, 0x6F, 0x6E, 0x74, 0x65, 0x6E, 0x74, 0x3A, 0x22, 0xE9, 0x22, 0x7D, 0x0A])
+            .write(to: css.appendingPathComponent("latin1.css"))
+        try FileManager.default.createSymbolicLink(atPath: css.appendingPathComponent("gone.css").path, withDestinationPath: "nowhere.css")
+        let (run, findings) = try Self.audit(project, venv: "dj52")
+        #expect(!run.signalled && run.status == 1, "\(run.summary)")
+        #expect(findings.contains { $0.code == "ASSET003" && $0.file.hasSuffix("latin1.css")
+            && $0.message.contains("'utf-8' codec can't decode byte 0xe9 in position 11: invalid continuation byte") })
+        #expect(findings.contains { $0.code == "ASSET003" && $0.file.hasSuffix("gone.css") && $0.message.contains("cannot be read") })
+
+        try FileManager.default.createSymbolicLink(atPath: css.appendingPathComponent("loop").path, withDestinationPath: "..")
+        let (looped, loopFindings) = try Self.audit(project, venv: "dj52")
+        #expect(!looped.signalled && looped.status == 1, "\(looped.summary)")
+        // As in Django, the walk follows the link until the kernel refuses (40 links deep); the
+        // entry it cannot open is what collectstatic would die of.
+        #expect(loopFindings.contains { $0.code == "ASSET003" && $0.message.contains("Too many levels of symbolic links") },
+                "\(loopFindings.filter { $0.code == "ASSET003" })")
+    }
+
+    /// The randomised CSS/JS generator of the collect differential test, broken on purpose: every
+    /// one of ~1,300 references in every syntax resolves, except the injected ones, which must be
+    /// exactly what ASSET001 reports.
+    @Test("randomised trees: exactly the injected missing references", arguments: zip(venvs, [11, 12, 13]))
+    func randomisedInjectedReferences(_ venv: String, seed: Int) throws {
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-assets-random-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let generated = try runProcess(Paths.python(venv),
+                                       [Paths.repository.appendingPathComponent("Tests/Reference/generate_static_tree.py").path,
+                                        project.path, "--seed", "\(seed)", "--css", "72", "--js", "32", "--inject-missing", "15"],
+                                       environment: Paths.baseEnvironment())
+        try #require(generated.status == 0, "\(generated.summary)")
+        let summary = try jsonObject(generated.stdout, what: "generator summary")
+        let injected = summary["injected_missing"] as? [String] ?? []
+        let run = try runProcess(try Paths.djstatic(),
+                                 ["check", "--select", "ASSET", "--format", "json", "--python-path", Paths.venv(venv).path,
+                                  "--env", "STATIC_ROOT=\(project.path)/collected", project.appendingPathComponent("randproj/settings.py").path],
+                                 environment: Paths.baseEnvironment(), currentDirectory: project)
+        let diagnostics = try jsonObject(run.stdout, what: "check \(run.summary)")["diagnostics"] as? [[String: Any]] ?? []
+        let reported = diagnostics.compactMap { ($0["code"] as? String) == "ASSET001" ? Self.resolved($0["message"] as? String ?? "") : nil }
+        #expect(diagnostics.count == reported.count, "only ASSET001 findings expected: \(diagnostics)")
+        #expect(reported.sorted() == injected.sorted(), "injected \(injected.sorted()), reported \(reported.sorted())")
+        // And Django agrees, one collectstatic failure at a time.
+        var environment = Paths.baseEnvironment()
+        environment["DJANGO_SETTINGS_MODULE"] = "randproj.settings"
+        environment["STATIC_ROOT"] = project.appendingPathComponent("collected").path
+        let oracle = try runProcess(Paths.python(venv),
+                                    [Paths.repository.appendingPathComponent("Tests/Reference/collect_until_clean.py").path,
+                                     project.path, project.appendingPathComponent("static").path],
+                                    environment: environment, currentDirectory: project)
+        let django = try jsonObject(oracle.stdout, what: "collect_until_clean.py \(oracle.summary)")
+        #expect(django["final_error"] is NSNull, "Django failed otherwise: \(django["final_error"] ?? "")")
+        #expect(((django["missing"] as? [String]) ?? []).sorted() == injected.sorted())
+        print("asset audit randomised [\(venv)] seed \(seed): \(summary["references"] ?? 0) references, "
+              + "\(injected.count) injected missing, \(reported.count) reported")
+    }
+
     /// Real apps from PyPI (admin, jazzmin, grappelli, ckeditor, DRF, debug-toolbar, ...), which
     /// Django collects cleanly: no ASSET finding at all.
     @Test("the real-apps corpus has no broken reference", arguments: venvs)

@@ -2,7 +2,7 @@
 """Generate a Django project whose static tree is built at random (seeded) for the randomised
 differential collectstatic test (Tests/CLITests/CollectRandomisedTests.swift).
 
-    generate_static_tree.py DEST [--seed N] [--css N] [--js N]
+    generate_static_tree.py DEST [--seed N] [--css N] [--js N] [--inject-missing N]
 
 DEST receives manage.py, a settings package ``randproj`` (STATIC_ROOT and STATIC_BACKEND come
 from the environment, as in fixtures/collect-golden), ``static/`` and a prefixed root
@@ -19,7 +19,10 @@ converges within Django's 5 extra passes.
 
 References inside comments and string literals are processed by Django <= 6.0 and ignored by
 6.1; they too always name existing files, so every version succeeds while producing different
-output. Only the Python standard library is used; ``random.Random(seed)`` is deterministic
+output. `--inject-missing N` then breaks the tree on purpose for the asset audit: N references
+(in every form `reference_path` writes) to files that do not exist, each prepended to a random
+CSS file; the summary lists the names they resolve to under "injected_missing". Only the Python
+standard library is used; ``random.Random(seed)`` is deterministic
 across CPython versions, so a seed always yields the same tree.
 """
 
@@ -524,15 +527,36 @@ def write(dest, tree, seed):
         os.utime(full, (1600000000, 1600000000))
 
 
+def inject_missing(tree, rng, count):
+    """Prepends to random CSS files a `url()` to a file that does not exist (nothing is open at
+    the start of a file: no comment, string or block hides it from any Django version)."""
+    injected = []
+    css = [p for p, _ in tree.adjustable if p.endswith(".css")]
+    for i in range(count):
+        referrer = rng.choice(css)
+        target = f"{rng.choice(['img', 'fonts', 'css/missing'])}/missing-{i}{rng.choice(['.png', '.woff2', '.svg'])}"
+        path = reference_path(rng, referrer, target)
+        while path.startswith("/") and not path.startswith(STATIC_URL):
+            path = reference_path(rng, referrer, target)  # an encoded STATIC_URL is not a static reference
+        line = f".injected-{i} {{ background: url(\"{path}{suffix(rng, target)}\"); }}\n"
+        data = tree.files[referrer]
+        bom = "\ufeff".encode() if data.startswith("\ufeff".encode()) else b""
+        tree.files[referrer] = bom + line.encode() + data[len(bom):]
+        injected.append(target)
+    return injected
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest")
     parser.add_argument("--seed", type=int, default=20240917)
     parser.add_argument("--css", type=int, default=90)
     parser.add_argument("--js", type=int, default=40)
+    parser.add_argument("--inject-missing", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     tree = build(rng, args.css, args.js)
+    injected = inject_missing(tree, rng, args.inject_missing)
     write(args.dest, tree, args.seed)
     css = sum(1 for p, _ in tree.adjustable if p.endswith(".css"))
     js = sum(1 for p, _ in tree.adjustable if p.endswith(".js"))
@@ -543,6 +567,7 @@ def main():
         "seed": args.seed, "css_files": css, "js_files": js, "files": len(tree.files),
         "references": tree.references, "resolving_references": tree.resolved,
         "kinds": dict(sorted(tree.kinds.items())), "levels": dict(sorted(levels.items())),
+        "injected_missing": injected,
     }, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
 

@@ -91,8 +91,14 @@ struct AssetScan {
             unavailable = error.message
             return
         }
-        for file in files where grammar.isAdjustable(file.prefixedPath) {
-            scan(file, grammar, rewrites: audit.rewrites)
+        for file in files {
+            if grammar.isAdjustable(file.prefixedPath) {
+                scan(file, grammar, rewrites: audit.rewrites)
+            } else if let error = file.unreadable {  // collectstatic's copy fails on it
+                problems.append(Problem(kind: .refused, message: "\(file.prefixedPath) cannot be read (\(error)): collectstatic fails on it",
+                                        location: SourceLocation(file: file.source.location + "/" + file.sourcePath, line: 1, column: 1),
+                                        severity: .error))
+            }
         }
         for reference in audit.templates {
             check(reference, audit, grammar)
@@ -182,6 +188,14 @@ struct AssetScan {
         } catch {
             problems.append(Problem(kind: .refused, message: "'\(written)' in \(name): collectstatic raises \(error)", location: at, severity: severity))
         }
+    }
+}
+
+extension FoundFile {
+    /// Why the file cannot be opened (a dangling link, a symlink loop), as Python's OSError says it.
+    var unreadable: CollectError? {
+        guard let full = try? source.path(sourcePath) else { return nil }
+        return LocalStorage.isReadable(full)
     }
 }
 
