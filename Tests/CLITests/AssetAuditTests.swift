@@ -74,8 +74,10 @@ struct AssetAuditTests {
         let rendered = django["templates"] as? [String: Any] ?? [:]
         let failing = Set(rendered.compactMap { $0.value is NSNull ? nil : $0.key })
         let flagged = Set(findings.filter { $0.code == "ASSET002" }.map { finding in
-            finding.file.components(separatedBy: "templates/").last ?? finding.file
+            (finding.file.range(of: "/templates/", options: .backwards) ?? finding.file.range(of: "/jinja2/", options: .backwards))
+                .map { String(finding.file[$0.upperBound...]) } ?? finding.file
         })
+        #expect(flagged.contains("home.jinja"), "Jinja2's static() is audited too")
         #expect(!failing.isEmpty)
         #expect(failing == flagged, "Django raised in \(failing.sorted()), djstatic flagged \(flagged.sorted())")
     }
@@ -143,7 +145,7 @@ struct AssetAuditTests {
         #expect(github.stdout.contains("::error file=assets/css/site.css,line=1,col=10,title=ASSET001 missing-static-reference::"),
                 "\(github.stdout)")
         let text = try run("text")
-        #expect(text.stderr.contains("Broken static references: 8 in assets, 2 in shop, 1 in templates."), "\(text.stderr)")
+        #expect(text.stderr.contains("Broken static references: 8 in assets, 2 in shop, 1 in jinja2, 1 in templates."), "\(text.stderr)")
     }
 
     @Test("unreadable and non-UTF-8 files, symlink loops: a finding or a clear reason, never a crash")

@@ -40,16 +40,18 @@ if final_error is None:
     django.setup()
     from django.template import engines
     for engine in engines.all():
-        loaders = engine.engine.template_loaders
-        for loader in loaders:
-            for inner in getattr(loader, "loaders", [loader]):
-                for directory in inner.get_dirs():
-                    for root, _, names in os.walk(directory):
-                        for file_name in names:
-                            name = os.path.relpath(os.path.join(root, file_name), directory)
-                            try:
-                                engine.get_template(name).render({})
-                                templates[name] = None
-                            except ValueError as error:
-                                templates[name] = f"ValueError: {error}"
+        if hasattr(engine, "env"):  # Jinja2
+            directories = list(engine.env.loader.searchpath)
+        else:
+            directories = [d for loader in engine.engine.template_loaders
+                           for inner in getattr(loader, "loaders", [loader]) for d in inner.get_dirs()]
+        for directory in directories:
+            for root, _, names in os.walk(directory):
+                for file_name in names:
+                    name = os.path.relpath(os.path.join(root, file_name), directory)
+                    try:
+                        engine.get_template(name).render({})
+                        templates[name] = None
+                    except ValueError as error:
+                        templates[name] = f"ValueError: {error}"
 print(json.dumps({"missing": missing, "final_error": final_error, "templates": templates}))

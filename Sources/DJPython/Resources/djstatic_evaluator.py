@@ -834,6 +834,17 @@ def _purge(finder, names):
         handler.__dict__.pop("backends", None)
         handler.__dict__["_backends"] = None
         handler.__dict__["_storages"] = {}
+    template = sys.modules.get("django.template")
+    if template is not None:  # engines built from the previous project's TEMPLATES and app directories
+        template.engines.__dict__.pop("templates", None)
+        template.engines._templates = None
+        template.engines._engines = {}
+        for module, function in (("django.template.utils", "get_app_template_dirs"),
+                                 ("django.template.engine", "Engine")):
+            cached = getattr(sys.modules.get(module), function, None)
+            cached = getattr(cached, "get_default", cached)
+            if hasattr(cached, "cache_clear"):
+                cached.cache_clear()
     trans_real = sys.modules.get("django.utils.translation.trans_real")
     if trans_real is not None:
         trans_real._translations = {}
