@@ -37,8 +37,8 @@ public struct RuleEngine: Sendable {
 /// Looks a rule up by code or name.
 public enum RuleCatalog {
     /// Codes that were renamed, old -> current. A code, once published, keeps working wherever a
-    /// rule is named (--select/--ignore, `[tool.djstatic]` select/ignore/severity, `# djstatic:
-    /// ignore[...]`): when a rule's code changes, its old code is added here (mapping to the
+    /// rule is named (--select/--ignore, `[tool.djstatic]` select/ignore/severity/per-path-ignores,
+    /// `# djstatic: ignore[...]`): when a rule's code changes, its old code is added here (mapping to the
     /// current code, never to another old one) and never removed. No code has been renamed yet.
     /// Task-local so that a test can stand in a table with `$renamedCodes.withValue(...)`.
     @TaskLocal public static var renamedCodes: [String: String] = [:]
