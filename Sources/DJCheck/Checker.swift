@@ -3,7 +3,7 @@ import DJRules
 import DJSettings
 import Foundation
 
-/// Options shared by `check`, `inspect` (and later `collect`).
+/// How a settings module is evaluated: options shared by every command that evaluates one.
 public struct EvaluationOptions: Sendable {
     /// `--python PATH`.
     public var python: String?
@@ -222,7 +222,8 @@ public struct Checker: Sendable {
     }
 }
 
-/// `# djstatic: ignore[CODE, name]` (or a bare `# djstatic: ignore`) on the line a diagnostic points at.
+/// `# djstatic: ignore[CODE, name]` (or a bare `# djstatic: ignore`) on the line a diagnostic points at;
+/// a renamed rule's old code still silences it.
 public enum Suppressions {
     public static func isSuppressed(_ diagnostic: Diagnostic) -> Bool {
         guard let text = try? String(contentsOfFile: diagnostic.file, encoding: .utf8) else { return false }
@@ -238,6 +239,8 @@ public enum Suppressions {
         guard let close = rest.firstIndex(of: "]") else { return false }
         let listed = rest[rest.index(after: rest.startIndex)..<close]
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return listed.contains { $0.uppercased() == code || $0.lowercased() == name }
+        return listed.contains {
+            $0.uppercased() == code || $0.lowercased() == name || RuleCatalog.currentCode(ofRenamed: $0) == code
+        }
     }
 }

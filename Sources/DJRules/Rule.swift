@@ -9,9 +9,20 @@ public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
 
 /// A tiny project that demonstrates a rule: `settings` is the settings module's source; `files`
 /// are other project files (relative path -> source), e.g. a storage module.
+///
+/// A bad example marks where each of its findings lands with `↓` written immediately before the
+/// character at the finding's line and column, in `settings` or in one of the `files` (as
+/// SwiftLint's examples do). The markers are removed from the source and kept in `markers`.
 public struct Example: Sendable {
+    /// The character that marks a finding's position in an example's source.
+    public static let marker: Character = "↓"
+    /// The name the settings module's source is marked under.
+    public static let settingsFile = "settings.py"
+
     public var settings: String
     public var files: [String: String]
+    /// Where the findings land, one per `↓`, sorted: the file is `settings.py` or a key of `files`.
+    public var markers: [SourceLocation]
     /// Environment variables set for the evaluation.
     public var environment: [String: String]
     /// Target Django version (`--django-version`), when the example depends on it.
@@ -22,12 +33,36 @@ public struct Example: Sendable {
 
     public init(_ settings: String, files: [String: String] = [:], environment: [String: String] = [:],
                 djangoVersion: String? = nil, file: String = #filePath, line: Int = #line) {
-        self.settings = settings
-        self.files = files
+        var markers: [SourceLocation] = []
+        self.settings = Self.unmark(settings, file: Self.settingsFile, into: &markers)
+        self.files = files.reduce(into: [:]) { $0[$1.key] = Self.unmark($1.value, file: $1.key, into: &markers) }
+        self.markers = markers.sorted(by: Self.inOrder)
         self.environment = environment
         self.djangoVersion = djangoVersion
         self.sourceFile = file
         self.sourceLine = line
+    }
+
+    /// `source` without its markers; each marker's position (columns count characters as Python
+    /// does, in code points) is appended to `markers`.
+    static func unmark(_ source: String, file: String, into markers: inout [SourceLocation]) -> String {
+        guard source.contains(marker) else { return source }
+        var line = 1, column = 1
+        var unmarked = String.UnicodeScalarView()
+        for scalar in source.unicodeScalars {
+            if Character(scalar) == marker {
+                markers.append(SourceLocation(file: file, line: line, column: column))
+                continue
+            }
+            unmarked.append(scalar)
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return String(unmarked)
+    }
+
+    /// Order of positions: by file, line, column.
+    public static func inOrder(_ a: SourceLocation, _ b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
     }
 }
 
@@ -45,8 +80,8 @@ public enum Requirement: Int, Sendable, Comparable {
 }
 
 /// Everything a rule says about itself: identity, documentation, and the examples the test
-/// suite runs through the real interpreter (each `bad` example must trigger the rule, each `good`
-/// one must not).
+/// suite runs through the real interpreter (each `bad` example must trigger the rule exactly at
+/// its `↓` markers, each `good` one must not trigger it).
 public struct RuleDescription: Sendable {
     /// Stable public code, e.g. "DJS006".
     public var code: String

@@ -36,14 +36,26 @@ public struct RuleEngine: Sendable {
 
 /// Looks a rule up by code or name.
 public enum RuleCatalog {
+    /// Codes that were renamed, old -> current. A code, once published, keeps working wherever a
+    /// rule is named (--select/--ignore, `[tool.djstatic]` select/ignore/severity/per-path-ignores,
+    /// `# djstatic: ignore[...]`): when a rule's code changes, its old code is added here (mapping to the
+    /// current code, never to another old one) and never removed. No code has been renamed yet.
+    /// Task-local so that a test can stand in a table with `$renamedCodes.withValue(...)`.
+    @TaskLocal public static var renamedCodes: [String: String] = [:]
+
+    /// The current code of a renamed code, else nil.
+    public static func currentCode(ofRenamed code: String) -> String? {
+        renamedCodes[code.uppercased()]
+    }
+
     public static func rule(named codeOrName: String) -> (any Rule)? {
-        let wanted = codeOrName.uppercased()
+        let wanted = currentCode(ofRenamed: codeOrName) ?? codeOrName.uppercased()
         return BuiltInRules.all.first {
             $0.description.code == wanted || $0.description.name == codeOrName.lowercased()
         }
     }
 
-    /// Codes matched by a selector: a code ("DJS006"), a name, or a prefix ("DJS", "S3", "ALL").
+    /// Codes matched by a selector: a code ("DJS006") or a renamed one, a name, or a prefix ("DJS", "S3", "ALL").
     public static func codes(matching selector: String) -> [String] {
         let upper = selector.uppercased()
         let all = BuiltInRules.all.map(\.description)

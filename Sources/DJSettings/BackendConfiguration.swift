@@ -1,5 +1,5 @@
 /// The effective configuration of a STORAGES alias served by a django-storages backend, as the
-/// backend's constructor would resolve it (§1.2 precedence: OPTIONS > class attribute > Django
+/// backend's constructor would resolve it (django-storages' precedence: OPTIONS > class attribute > Django
 /// setting > environment variable > default), without the storage having been created.
 public struct BackendConfiguration: Sendable, Hashable {
     public enum Family: String, Sendable, CaseIterable {

@@ -72,7 +72,8 @@ enum CollectErrorScenarios {
         ])
     }
 
-    /// `f.css` and `L1/f.css`, `L1/L2/f.css`, … each referencing its parent's `f.css` (spec §8.3).
+    /// `f.css` and `L1/f.css`, `L1/L2/f.css`, … each referencing its parent's `f.css`: every level
+    /// needs one more pass of ManifestFilesMixin.post_process (max_post_process_passes, 5 by default).
     static func chain(_ depth: Int) -> [String: Data] {
         var files: [String: Data] = ["f.css": text("top{}\n"), "img/a.png": text("PNG")]
         var directory = ""

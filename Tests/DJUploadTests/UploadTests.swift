@@ -23,7 +23,7 @@ private func reference(_ mode: String, _ input: Any) throws -> [Any] {
 }
 
 @Suite struct S3KeyTests {
-    /// Object keys for names and locations (the spec's table, traps and random names) compared
+    /// Object keys for names and locations (a table of known cases, traps and random names) compared
     /// with django-storages' `_normalize_name(clean_name(name))`.
     @Test func keysMatchDjangoStorages() throws {
         var pairs: [[String]] = []

@@ -291,7 +291,7 @@ def _consumed_keywords(klass, is_project_file):
 
 
 def _accepted_extras(klass, mro_names, instance, family, is_project_file):
-    """OPTIONS keys accepted besides the option table (§1.2 exceptions and subclass keywords)."""
+    """OPTIONS keys accepted besides the option table (keys a backend's __init__ takes before it validates OPTIONS, and subclasses' keywords)."""
     extras = set()
     if family == "s3" and not hasattr(instance, "cloudfront_signer"):
         extras.add("cloudfront_signer")  # S3Storage pops it before validation

@@ -19,9 +19,9 @@ public struct MissingStaticReferenceRule: Rule {
         optIn: true, requires: .assets,
         bad: [
             Example(AssetExamples.settings(storage: AssetExamples.manifest),
-                    files: ["assets/css/site.css": "body { background: url(\"../img/missing.png\"); }\n"]),
+                    files: ["assets/css/site.css": "body { background: url(\"↓../img/missing.png\"); }\n"]),
             Example(AssetExamples.settings(storage: AssetExamples.plain),
-                    files: ["assets/css/site.css": "@import url('theme.css');\n"]),
+                    files: ["assets/css/site.css": "@import url('↓theme.css');\n"]),
         ],
         good: [
             Example(AssetExamples.settings(storage: AssetExamples.manifest),

@@ -18,7 +18,7 @@ public struct MissingTemplateStaticRule: Rule {
         optIn: true, requires: .assets,
         bad: [
             Example(AssetExamples.settings(storage: AssetExamples.manifest, templates: true),
-                    files: ["templates/base.html": "{% load static %}\n<img src=\"{% static 'img/missing.png' %}\">\n"]),
+                    files: ["templates/base.html": "{% load static %}\n<img src=\"{% static ↓'img/missing.png' %}\">\n"]),
         ],
         good: [
             Example(AssetExamples.settings(storage: AssetExamples.manifest, templates: true),

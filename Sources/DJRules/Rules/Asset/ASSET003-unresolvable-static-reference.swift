@@ -16,7 +16,7 @@ public struct UnresolvableStaticReferenceRule: Rule {
         optIn: true, requires: .assets,
         bad: [
             Example(AssetExamples.settings(storage: AssetExamples.manifest),
-                    files: ["assets/css/site.css": "body { background: url(../../../outside.png); }\n"]),
+                    files: ["assets/css/site.css": "body { background: url(↓../../../outside.png); }\n"]),
         ],
         good: [
             Example(AssetExamples.settings(storage: AssetExamples.manifest),

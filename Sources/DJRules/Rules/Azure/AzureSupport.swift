@@ -1,0 +1,3 @@
+import DJSettings
+
+let azure = "storages.backends.azure_storage.AzureStorage"

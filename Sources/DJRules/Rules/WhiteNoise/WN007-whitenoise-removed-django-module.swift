@@ -1,0 +1,28 @@
+import DJSettings
+
+public struct WhiteNoiseRemovedPathRule: Rule {
+    public static let description = RuleDescription(
+        code: "WN007", name: "whitenoise-removed-django-module", severity: .error,
+        summary: "A storage backend or middleware path under whitenoise.django, removed in WhiteNoise 4.0.",
+        rationale: """
+            whitenoise.django (GzipManifestStaticFilesStorage, DjangoWhiteNoise) no longer exists: the \
+            import fails when collectstatic or the first request needs it.
+            """,
+        bad: [Example("↓" + storages("whitenoise.django.GzipManifestStaticFilesStorage") + "\nSTATIC_ROOT = \"/srv/static\"")],
+        good: [Example(storages(compressedManifestStorage) + "\nSTATIC_ROOT = \"/srv/static\"")])
+
+    public init() {}
+    public func check(_ context: RuleContext) -> [Finding] {
+        guard let snapshot = context.snapshot else { return [] }
+        var used: [(setting: String, path: String)] = []
+        for entry in snapshot.raw["STORAGES"]?.entries ?? [] {
+            if let backend = entry.value["BACKEND"]?.string { used.append(("STORAGES", backend)) }
+        }
+        if let legacy = snapshot.raw["STATICFILES_STORAGE"]?.string { used.append(("STATICFILES_STORAGE", legacy)) }
+        used += snapshot.middlewarePaths.compactMap { $0 }.map { ("MIDDLEWARE", $0) }
+        return used.filter { $0.path.hasPrefix("whitenoise.django.") }.map {
+            Finding("Removed in WhiteNoise 4.0; use whitenoise.storage.CompressedManifestStaticFilesStorage and WhiteNoiseMiddleware.",
+                    setting: $0.setting, hints: ["\($0.setting) names \($0.path)"])
+        }
+    }
+}
