@@ -2,6 +2,7 @@ import ArgumentParser
 import DJCheck
 import DJOutput
 import DJPython
+import DJRules
 import DJSettings
 import Foundation
 
@@ -96,10 +97,12 @@ extension EvaluationArguments {
         case .success(let snapshot):
             return snapshot
         case .failure(let failure):
-            let code = failure.kind == .syntax ? "EVAL002" : failure.kind == .timeout ? "EVAL004" : "EVAL001"
+            // The evaluation rules place and name the failure, as `check` reports it.
+            let context = RuleContext(outcome: .failed(failure, settingsFile: target.file ?? ""), djangoVersion: .fallback,
+                                      projectRoot: target.workingDirectory)
+            let diagnostics = RuleEngine(rules: BuiltInRules.all.filter { $0.description.code.hasPrefix("EVAL") }).run(context)
             let reporter = Reporter(format: .text, toolVersion: Djstatic.version)
-            printError("\(reporter.displayPath(failure.location.file)):\(failure.location.line):\(failure.location.column): "
-                       + "error[\(code)]: \(failure.message)")
+            printError(reporter.render(diagnostics.filter { $0.severity == .error }))
             if verbose { printError(failure.traceback) }
             throw Exit(status: 2)
         }
