@@ -70,28 +70,67 @@ public struct Evaluator: Sendable {
         self.captureOutput = captureOutput
     }
 
-    /// The request as the helper reads it.
-    func payload(_ request: EvaluationRequest) -> [String: Any] {
-        [
-            "settings_module": request.settingsModule,
-            "settings_file": request.settingsFile ?? "",
-            "project_roots": request.projectRoots,
-            "site_dirs": installation.siteDirectories + request.extraPaths,
-            "isolate_from_system_site": installation.isolateFromSystemSite,
-            "env": request.environment,
-            "strict_env": request.strictEnvironment,
-            "argv": request.argv,
-            "collect": request.collect,
-            "finders": request.finders,
-            "assets": request.assets,
-            "migration": request.migration?.rawValue as Any? ?? NSNull(),
-            "source_overrides": request.sourceOverrides,
-            "pythonhome": ProcessInfo.processInfo.environment["PYTHONHOME"] as Any? ?? NSNull(),
-        ]
+    /// The request as the helper reads it (djstatic_evaluator.py `_evaluate` and `collectstatic`),
+    /// with the protocol version it must speak: encoded with these keys, never built by hand.
+    struct Payload: Encodable {
+        var protocolVersion = Wire.protocolVersion
+        var settingsModule: String
+        var settingsFile: String
+        var projectRoots: [String]
+        var siteDirs: [String]
+        var isolateFromSystemSite: Bool
+        var env: [String: String]
+        var strictEnv: Bool
+        var argv: [String]
+        var collect: Bool
+        var finders: Bool
+        var assets: Bool
+        var migration: EvaluationRequest.MigrationMode?
+        var sourceOverrides: [String: String]
+        var pythonhome: String?
+        /// `collectstatic` only: its command-line arguments.
+        var arguments: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case protocolVersion = "protocol", settingsModule = "settings_module", settingsFile = "settings_file"
+            case projectRoots = "project_roots", siteDirs = "site_dirs", isolateFromSystemSite = "isolate_from_system_site"
+            case env, strictEnv = "strict_env", argv, collect, finders, assets, migration
+            case sourceOverrides = "source_overrides", pythonhome, arguments
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(protocolVersion, forKey: .protocolVersion)
+            try container.encode(settingsModule, forKey: .settingsModule)
+            try container.encode(settingsFile, forKey: .settingsFile)
+            try container.encode(projectRoots, forKey: .projectRoots)
+            try container.encode(siteDirs, forKey: .siteDirs)
+            try container.encode(isolateFromSystemSite, forKey: .isolateFromSystemSite)
+            try container.encode(env, forKey: .env)
+            try container.encode(strictEnv, forKey: .strictEnv)
+            try container.encode(argv, forKey: .argv)
+            try container.encode(collect, forKey: .collect)
+            try container.encode(finders, forKey: .finders)
+            try container.encode(assets, forKey: .assets)
+            try container.encode(migration, forKey: .migration)  // null when absent, as the helper expects
+            try container.encode(sourceOverrides, forKey: .sourceOverrides)
+            try container.encode(pythonhome, forKey: .pythonhome)
+            try container.encodeIfPresent(arguments, forKey: .arguments)
+        }
     }
 
-    static func encode(_ payload: [String: Any]) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: payload)) ?? Data(), as: UTF8.self)
+    func payload(_ request: EvaluationRequest) -> Payload {
+        Payload(settingsModule: request.settingsModule, settingsFile: request.settingsFile ?? "",
+                projectRoots: request.projectRoots, siteDirs: installation.siteDirectories + request.extraPaths,
+                isolateFromSystemSite: installation.isolateFromSystemSite, env: request.environment,
+                strictEnv: request.strictEnvironment, argv: request.argv, collect: request.collect,
+                finders: request.finders, assets: request.assets, migration: request.migration,
+                sourceOverrides: request.sourceOverrides, pythonhome: ProcessInfo.processInfo.environment["PYTHONHOME"])
+    }
+
+    static func encode(_ payload: Payload) -> String {
+        // Encoding strings, booleans and string collections cannot fail.
+        String(decoding: (try? JSONEncoder().encode(payload)) ?? Data(), as: UTF8.self)
     }
 
     /// Django's own `manage.py collectstatic ARGUMENTS` inside the interpreter, for what djstatic
@@ -100,7 +139,7 @@ public struct Evaluator: Sendable {
     public func runCollectstatic(_ request: EvaluationRequest, arguments: [String], capture: Bool)
         throws(PythonRuntime.RuntimeError) -> (status: Int32, output: String) {
         var payload = payload(request)
-        payload["arguments"] = arguments
+        payload.arguments = arguments
         let (text, output) = try PythonRuntime.shared.call("collectstatic", argument: Self.encode(payload),
                                                             installation: installation, timeout: nil, capture: capture)
         do {

@@ -1091,8 +1091,24 @@ class _ProjectProcess:
         sys.argv = argv
 
 
-def evaluate(request_json):
+_REQUEST_KEYS = {"protocol", "settings_module", "settings_file", "project_roots", "site_dirs", "isolate_from_system_site",
+                 "env", "strict_env", "argv", "collect", "finders", "assets", "migration", "source_overrides", "pythonhome"}
+
+
+def _request(request_json):
+    """The request Evaluator.Payload encodes, checked: same protocol, every key present."""
     request = _json_loads(request_json)
+    if request.get("protocol") != PROTOCOL:
+        raise RuntimeError(f"djstatic's binary speaks protocol {request.get('protocol')}, "
+                           f"its Python helper {PROTOCOL}: reinstall djstatic")
+    missing = _REQUEST_KEYS - set(request)
+    if missing:
+        raise RuntimeError(f"djstatic's request lacks {', '.join(sorted(missing))}")
+    return request
+
+
+def evaluate(request_json):
+    request = _request(request_json)
     provenance = Provenance()
     finder = _ProjectFinder(request["project_roots"], provenance, request.get("source_overrides"))
     settings_file = request.get("settings_file") or ""
@@ -1128,7 +1144,7 @@ def collectstatic(request_json):
     djstatic does not reproduce: exact by definition. Nothing is instrumented or stood in (a
     missing environment variable fails as in production); its output goes to the terminal.
     Answers {"status": exit status}."""
-    request = _json_loads(request_json)
+    request = _request(request_json)
     arguments = ["manage.py", "collectstatic", *request["arguments"]]
     with _ProjectProcess(request, None, arguments):
         guard = _ProcessGuard()  # the streams an earlier evaluation closed to its threads write again
