@@ -130,8 +130,20 @@ extension PythonRuntime {
 /// settings code installs (`signal.signal(SIGINT, …)` would make Ctrl-C do nothing; Python's
 /// handlers interrupt system calls, so a SIGWINCH handler would make I/O fail with EINTR) does not
 /// outlive the evaluation, and for SIGINT, SIGTERM and SIGHUP not even 0.1 s of it.
+///
+/// One exception: a signal that would kill the process by default and that the settings gave a
+/// handler (`signal.signal(SIGUSR1, dump_stacks)`) is not put back to its default, which would
+/// let the next SIGUSR1 kill a collect that `manage.py collectstatic` survives: it is absorbed
+/// instead, by a handler that does nothing and restarts interrupted system calls. (The settings'
+/// own handler could only run inside Python, and djstatic runs no settings code after the
+/// evaluation.) Faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS) are always put back.
 struct SignalDispositions: @unchecked Sendable {  // read-only once made
     private var saved: [(Int32, sigaction)] = []
+
+    /// Signals whose default action ends the process and that are sent, not raised by a fault.
+    static let absorbable: Set<Int32> = Set([SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGSTKFLT, SIGXCPU, SIGXFSZ,
+                                             SIGVTALRM, SIGPROF, SIGIO, SIGPWR]
+                                            + Array(__libc_current_sigrtmin()...__libc_current_sigrtmax()))
 
     init() {
         for number in Int32(1)..<Int32(65) where number != SIGKILL && number != SIGSTOP {
@@ -140,15 +152,33 @@ struct SignalDispositions: @unchecked Sendable {  // read-only once made
         }
     }
 
-    /// Puts back every saved disposition that changed (`only`: these signals).
+    /// Puts back every saved disposition that changed (`only`: these signals), absorbing the
+    /// absorbable signals the call gave a handler that had none.
     func restore(only: Set<Int32>? = nil) {
         for (number, before) in saved where only?.contains(number) ?? true {
             var now = sigaction()
             guard sigaction(number, nil, &now) == 0 else { continue }
             var old = before
             let same = withUnsafeBytes(of: &now) { a in withUnsafeBytes(of: &old) { b in a.elementsEqual(b) } }
-            if !same { sigaction(number, &old, nil) }
+            if same { continue }
+            if Self.absorbable.contains(number) && Self.isDefault(before) && !Self.isDefault(now) && !Self.isIgnored(now) {
+                var absorb = sigaction()
+                absorb.__sigaction_handler.sa_handler = { _ in }
+                sigemptyset(&absorb.sa_mask)
+                absorb.sa_flags = SA_RESTART
+                sigaction(number, &absorb, nil)
+            } else {
+                sigaction(number, &old, nil)
+            }
         }
+    }
+
+    private static func isDefault(_ action: sigaction) -> Bool {
+        action.sa_flags & SA_SIGINFO == 0 && action.__sigaction_handler.sa_handler == nil
+    }
+
+    private static func isIgnored(_ action: sigaction) -> Bool {
+        action.sa_flags & SA_SIGINFO == 0 && unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == 1
     }
 }
 

@@ -101,9 +101,10 @@ struct CollectFaultTests {
 
     /// A large collect (the randomised tree plus 6 files of 24 MiB) killed with SIGKILL at three
     /// random points and interrupted with Ctrl-C once. Settings install Python handlers for SIGINT
-    /// (ignoring it) and SIGWINCH. Ctrl-C still ends the run within 2 s with exit 130; after every
-    /// kill each file under a final name is complete (equal to the same file of Django's tree);
-    /// a run under a SIGWINCH storm succeeds; the final re-run's tree is exactly Django's.
+    /// (ignoring it), SIGWINCH and SIGUSR1. Ctrl-C still ends the run within 2 s with exit 130;
+    /// after every kill each file under a final name is complete (equal to the same file of
+    /// Django's tree); a run under a SIGWINCH and SIGUSR1 storm succeeds; the final re-run's tree
+    /// is exactly Django's.
     @Test func killedAndInterruptedCollectsAreRepairedByTheNextRun() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-faults-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -120,9 +121,12 @@ struct CollectFaultTests {
         let settings = project.appendingPathComponent("randproj/settings.py")
         let handlers = """
 
-            import signal as _signal
+            import os as _os, signal as _signal
             _signal.signal(_signal.SIGINT, lambda *args: None)  # Ctrl-C ignored by the settings
             _signal.signal(_signal.SIGWINCH, lambda *args: None)  # Python's handlers interrupt system calls
+            _signal.signal(_signal.SIGUSR1, lambda *args: None)  # without it, SIGUSR1 would end the process
+            if _os.environ.get("READY_FILE"):
+                open(_os.environ["READY_FILE"], "w").close()
 
             """
         try (String(contentsOf: settings, encoding: .utf8) + handlers).write(to: settings, atomically: true, encoding: .utf8)
@@ -174,18 +178,28 @@ struct CollectFaultTests {
         Self.expectOnlyCompleteFiles(ourRoot, expected, "after Ctrl-C")
         #expect(Self.partials(in: ourRoot).isEmpty, "Ctrl-C removes the temporary files it was writing")
 
-        // A SIGWINCH storm (a terminal being resized) during a whole run: no EINTR failure.
-        let stormy = try Background(arguments, environment: environment, directory: project, work: work)
+        // A storm of SIGWINCH (a terminal being resized) and SIGUSR1, both handled by the settings,
+        // from the moment the handlers are installed to the end of the run: no EINTR failure, no
+        // death by SIGUSR1 once the evaluation is over.
+        let ready = work.appendingPathComponent("ready").path
+        var stormEnvironment = environment
+        stormEnvironment["READY_FILE"] = ready
+        let stormy = try Background(arguments, environment: stormEnvironment, directory: project, work: work)
         let target = stormy.pid
+        for _ in 0..<30_000 where !FileManager.default.fileExists(atPath: ready) && stormy.process.isRunning { usleep(1000) }
+        try #require(FileManager.default.fileExists(atPath: ready), "the settings never installed their handlers")
+        let signalsSent = Counter()
         let storm = Thread {
             while kill(target, 0) == 0 {
-                kill(target, SIGWINCH)
+                kill(target, signalsSent.increment() % 2 == 0 ? SIGWINCH : SIGUSR1)
                 usleep(200)
             }
         }
         storm.start()
         let survived = stormy.wait()
-        #expect(survived.status == 0 && !survived.signalled, "under a SIGWINCH storm: \(survived.stderr)")
+        #expect(survived.status == 0 && !survived.signalled, "under a SIGWINCH/SIGUSR1 storm: \(survived.stderr)")
+        #expect(signalsSent.value > 100, "the storm sent \(signalsSent.value) signals")
+        print("signal storm: \(signalsSent.value) signals (SIGWINCH, SIGUSR1) during a \(String(format: "%.1f", survived.seconds)) s collect")
         let differences = TreeComparison.differences(djangoRoot, ourRoot)
         #expect(differences.isEmpty, "after the re-run: \(differences.prefix(10))")
     }
@@ -356,6 +370,15 @@ struct CollectFaultTests {
         block = [0xAA]
         while write(fd, &block, 1) > 0 {}
     }
+}
+
+/// A count shared with the storm thread (read after it stops).
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    /// The count before this call.
+    func increment() -> Int { lock.withLock { defer { count += 1 }; return count } }
 }
 
 /// djstatic running in the background, its output in files (so nothing blocks on a pipe).
