@@ -240,7 +240,11 @@ public struct WhiteNoiseCompressor {
     /// before reading (its times go onto the variants).
     static func readAll(_ names: [String], in target: LocalStorage) throws(CollectError) -> [Item] {
         var paths: [String] = []
-        for name in names { paths.append(try target.path(name)) }
+        for name in names {
+            let path = try target.path(name)
+            try target.confine(PyPath.dirname(path))  // its variants are written beside it
+            paths.append(path)
+        }
         let fulls = paths
         let slots = ResultSlots<Item, CollectError>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: names.count) { index in

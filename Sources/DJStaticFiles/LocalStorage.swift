@@ -182,6 +182,7 @@ public struct LocalStorage: Sendable {
     public func delete(_ name: String) throws(CollectError) {
         if name.isEmpty { throw CollectError("ValueError", "The name must be given to delete().") }
         let full = try path(name)
+        try confine(PyPath.dirname(full))
         var info = stat()
         if stat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             if rmdir(full) != 0 && errno != ENOENT { throw CollectError.os("rmdir", full) }
@@ -234,8 +235,14 @@ public struct LocalStorage: Sendable {
     }
 
     /// `os.makedirs(directory, exist_ok=True)`; with directory permissions every level created
-    /// gets exactly that mode (existing directories are left alone).
+    /// gets exactly that mode (existing directories are left alone). Refused (see `confine`) when
+    /// it goes through a symbolic link that leads out of the location.
     package func makeDirectories(_ directory: String) throws(CollectError) {
+        try confine(directory)
+        try makeDirectoriesUnchecked(directory)
+    }
+
+    private func makeDirectoriesUnchecked(_ directory: String) throws(CollectError) {
         var info = stat()
         if stat(directory, &info) == 0 {
             if (info.st_mode & S_IFMT) != S_IFDIR {
@@ -244,13 +251,45 @@ public struct LocalStorage: Sendable {
             return
         }
         let parent = PyPath.dirname(directory)
-        if parent != directory { try makeDirectories(parent) }
+        if parent != directory { try makeDirectoriesUnchecked(parent) }
         let mode = mode_t(directoryPermissions ?? 0o777)
         if mkdir(directory, mode) != 0 {
             if errno == EEXIST { return }
             throw CollectError.os("mkdir", directory)
         }
         if let directoryPermissions { chmod(directory, mode_t(directoryPermissions)) }
+    }
+
+    /// Nothing is written or deleted outside the location: every existing directory between the
+    /// location and `directory` must be a directory, or a symbolic link that resolves inside the
+    /// location (`STATIC_ROOT/media -> /srv/media` is refused, naming the link, before anything is
+    /// created through it; Django's `FileSystemStorage` follows such a link wherever it points).
+    package func confine(_ directory: String) throws(CollectError) {
+        let prefix = base == "/" ? "/" : base + "/"
+        guard directory.hasPrefix(prefix) else { return }  // the location itself (`path` refuses the outside)
+        var current = base == "/" ? "" : base
+        for component in directory.dropFirst(prefix.count).split(separator: "/") {
+            current += "/" + component
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return }  // the rest is created as real directories
+            guard (info.st_mode & S_IFMT) == S_IFLNK else { continue }
+            if let resolved = Self.realpath(current), let root = Self.realpath(base),
+               resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") { continue }
+            var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlink(current, &target, target.count - 1)
+            let destination = length >= 0 ? String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+            throw CollectError("SuspiciousFileOperation",
+                               "'\(current.dropFirst(prefix.count))' in \(base) is a symbolic link to '\(destination)', outside "
+                               + "of it: djstatic writes and deletes nothing outside the storage's location (collectstatic "
+                               + "would write through the link); remove the link, or make it point inside \(base)")
+        }
+    }
+
+    /// `os.path.realpath` of an existing path, or nil (a dangling link, a loop).
+    static func realpath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// `_ensure_location_group_id`: give the file the group of the storage root when it differs.

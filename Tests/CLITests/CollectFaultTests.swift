@@ -265,6 +265,41 @@ struct CollectFaultTests {
         #expect(differences.isEmpty, "apart from what lies behind the link, the trees are Django's: \(differences)")
     }
 
+    /// STATIC_ROOT holds `img -> <a directory outside it>` and the project has `img/` files.
+    /// `collectstatic` writes them (copies and hashed copies) through the link, outside STATIC_ROOT;
+    /// djstatic refuses before it creates anything through it: exit 1, an error naming the link
+    /// and where it points, nothing over there, the link left alone. A link that stays inside
+    /// STATIC_ROOT is followed, as Django follows it: that tree is Django's.
+    @Test func collectDoesNotWriteThroughASymlinkLeadingOutside() throws {
+        var pair = CollectPair(project: URL(fileURLWithPath: "/"), settingsFile: CollectProject.settingsFile, venv: Self.venv)
+        defer { pair.removeWork() }
+        pair.project = try CollectProject.make(in: pair.work, files: CollectErrorScenarios.good)
+        for (root, tool) in [(pair.djangoRoot, "django"), (pair.ourRoot, "djstatic")] {
+            let elsewhere = pair.work.appendingPathComponent("elsewhere-\(tool)")
+            try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: root + "/img", withDestinationPath: elsewhere.path)
+        }
+        let outcome = try pair.run(["--noinput"])
+        let djangoWrote = try FileManager.default.contentsOfDirectory(atPath: pair.work.appendingPathComponent("elsewhere-django").path)
+        #expect(outcome.django.status == 0 && djangoWrote.contains("a.png"), "scenario assumption: Django writes through the link: \(djangoWrote)")
+        #expect(outcome.ours.status == 1, "\(outcome.ours.summary)")
+        let elsewhere = pair.work.appendingPathComponent("elsewhere-djstatic").path
+        #expect(outcome.ours.stderr.contains("SuspiciousFileOperation: 'img' in \(pair.ourRoot) is a symbolic link to '\(elsewhere)', outside of it"),
+                "\(outcome.ours.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty, "djstatic wrote outside STATIC_ROOT")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: pair.ourRoot + "/img") == elsewhere)
+        #expect(!FileManager.default.fileExists(atPath: pair.ourRoot + "/staticfiles.json"), "a failed run writes no manifest")
+
+        // Links that lead inside STATIC_ROOT are followed, by both.
+        for root in [pair.djangoRoot, pair.ourRoot] {
+            try FileManager.default.removeItem(atPath: root)
+            try FileManager.default.createDirectory(atPath: root + "/images-v2", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: root + "/img", withDestinationPath: "images-v2")
+        }
+        pair.expectSame("a link inside STATIC_ROOT", try pair.run(["--noinput"]))
+    }
+
     // MARK: divergences
 
     /// `img/a\b.png`: `Storage.save` turns the backslash into a directory separator (the copy is
