@@ -1003,6 +1003,30 @@ class _GatedStream:
         return getattr(self._stream, name)
 
 
+class _ScrubbedStream:
+    """A text stream that masks every credential the evaluation met (``scrub_output``) in what it
+    writes, a whole line at a time (a credential is never split between two writes)."""
+
+    def __init__(self, stream):
+        self._stream, self._pending = stream, ""
+
+    def write(self, text):
+        self._pending += text
+        lines, newline, self._pending = self._pending.rpartition("\n")
+        if newline:
+            self._stream.write(scrub_output(lines + newline))
+        return len(text)
+
+    def flush(self):
+        if self._pending:
+            self._stream.write(scrub_output(self._pending))
+            self._pending = ""
+        self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def _restore_environment(saved):
     """Puts back the environment as it was, touching only the variables that changed: each change
     is a putenv/unsetenv on the process environment, which other threads of the host may be
@@ -1142,13 +1166,16 @@ def evaluate(request_json):
 def collectstatic(request_json):
     """Django's own ``manage.py collectstatic ARGUMENTS`` for a project whose storage or finders
     djstatic does not reproduce: exact by definition. Nothing is instrumented or stood in (a
-    missing environment variable fails as in production); its output goes to the terminal.
-    Answers {"status": exit status}."""
+    missing environment variable fails as in production); its output goes to the terminal,
+    with the credentials the evaluation met masked (an exception that quotes one, a storage that
+    prints one). Answers {"status": exit status}."""
     request = _request(request_json)
     arguments = ["manage.py", "collectstatic", *request["arguments"]]
     with _ProjectProcess(request, None, arguments):
         guard = _ProcessGuard()  # the streams an earlier evaluation closed to its threads write again
         guard.install()
+        gated = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _ScrubbedStream(gated[0]), _ScrubbedStream(gated[1])
         try:
             from django.core.management import execute_from_command_line
             execute_from_command_line(arguments)
@@ -1162,6 +1189,9 @@ def collectstatic(request_json):
             traceback.print_exc()
             status = 1
         finally:
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            sys.stdout, sys.stderr = gated
             guard.remove()
     return _answer({"status": status})
 
