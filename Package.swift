@@ -65,7 +65,7 @@ let package = Package(
         ]),
         .executableTarget(name: "djstatic", dependencies: [
             "DJCheck", "DJCollect", "DJOutput", "DJPrune", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
-            "DJStaticFiles",
+            "DJStaticFiles", "PythonStdlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),

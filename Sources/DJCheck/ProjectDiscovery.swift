@@ -1,5 +1,6 @@
 import DJPython
 import Foundation
+import PythonStdlib
 
 /// A settings module to evaluate and how Python must see the project.
 public struct SettingsTarget: Sendable, Hashable {
@@ -36,7 +37,8 @@ public enum ProjectDiscovery {
 
     static func parent(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
 
-    static func exists(_ path: String) -> Bool { fm.fileExists(atPath: path) }
+    /// Whether `path` (a name with escaped non-UTF-8 bytes too) exists.
+    static func exists(_ path: String) -> Bool { FileSystemEncoding.withPath(path) { access($0, F_OK) == 0 } }
 
     /// The nearest directory at or above `directory` containing `name`.
     static func ancestor(of directory: String, containing name: String) -> String? {

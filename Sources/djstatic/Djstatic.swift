@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import PythonStdlib
 
 @main
 struct Djstatic: ParsableCommand {
@@ -24,7 +25,8 @@ struct Djstatic: ParsableCommand {
         // code runs inside Python.
         Interruption.install()
         do {
-            var command = try parseAsRoot()
+            // Arguments as paths: a settings file whose name is not UTF-8 is still found.
+            var command = try parseAsRoot(Array(FileSystemEncoding.arguments.dropFirst()))
             try command.run()
             Glibc.exit(0)
         } catch let failure as Exit {

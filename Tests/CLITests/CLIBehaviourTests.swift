@@ -342,6 +342,37 @@ import Testing
                 "\(failing.summary)")
     }
 
+    /// A settings file whose name (and directory) is not UTF-8, as Python and Django accept it:
+    /// found (not "no such file"), evaluated, and its failure reported at its line. The path goes
+    /// through a shell, since a Swift String cannot carry those bytes into argv.
+    @Test func settingsFileWithANonUTF8NameEvaluates() throws {
+        let directory = try project(["placeholder": ""])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = """
+            mkdir -p "$(printf 'sub\\377')"
+            printf '%s\\n' 'INSTALLED_APPS = ["django.contrib.staticfiles"]' 'STATIC_URL = "/static/"' \\
+                'STATIC_ROOT = "/srv/static"' 'HERE = __file__' > "$(printf 'sub\\377/caf\\351_settings.py')"
+            printf '%s\\n' 'STATIC_URL = "/static/"' '' 'X = int("not a number")' > "$(printf 'sub\\377/bad\\351.py')"
+            exec "$0" "$1" "$(printf "sub\\377/$2")" --python-path "$3" --format "$4"
+            """
+        func run(_ command: String, _ file: String, _ format: String) throws -> ProcessResult {
+            try runProcess(URL(fileURLWithPath: "/bin/sh"),
+                           ["-c", script, try Paths.djstatic().path, command, file, Paths.venv("dj52").path, format],
+                           environment: Paths.baseEnvironment(), currentDirectory: directory)
+        }
+        let inspected = try run("inspect", "caf\\351_settings.py", "json")
+        #expect(inspected.status == 0, "\(inspected.summary)")
+        let settings = try jsonObject(inspected.stdout, what: "inspect")["settings"] as? [String: Any] ?? [:]
+        #expect(settings["STATIC_ROOT"] as? String == "/srv/static", "\(inspected.summary)")
+        #expect((settings["HERE"] as? String)?.hasSuffix("/sub\u{FFFD}/caf\u{FFFD}_settings.py") == true,
+                "__file__ is the file's own path (shown with U+FFFD for the bytes): \(settings["HERE"] ?? "none")")
+        let checked = try run("check", "caf\\351_settings.py", "text")
+        #expect(checked.status == 0, "\(checked.summary)")
+        let failing = try run("check", "bad\\351.py", "text")
+        #expect(failing.status == 2 && failing.stdout.contains("bad\u{FFFD}.py:3:") && failing.stdout.contains("EVAL001"),
+                "\(failing.summary)")
+    }
+
     /// 128 MiB printed by settings: djstatic's memory stays bounded (the output is kept in a
     /// temporary file; -v shows its first MiB and says how much more there was).
     @Test func settingsOutputDoesNotGrowMemory() throws {

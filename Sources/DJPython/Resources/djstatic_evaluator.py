@@ -39,9 +39,25 @@ VENV_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep, os.se
 _json_dumps, _json_loads = json.dumps, json.loads
 
 
+# Swift carries a path's non-UTF-8 byte b as U+10FF00 + b (a Swift String cannot hold the lone
+# surrogate U+DC00 + b that os.fsdecode makes of it): swapped back as each request is read.
+_FROM_SWIFT_PATHS = {0x10FF00 + byte: 0xDC00 + byte for byte in range(0x80, 0x100)}
+
+
+def _loads(request_json):
+    """JSON from the Swift side, its strings as Python's own (paths with surrogateescape)."""
+    return _json_loads(request_json.translate(_FROM_SWIFT_PATHS))
+
+
+# A byte that os.fsdecode escaped (U+DC80-U+DCFF: a non-UTF-8 path) is one U+FFFD, as values show it.
+_ESCAPED_BYTES = dict.fromkeys(range(0xDC80, 0xDD00), 0xFFFD)
+
+
 def _answer(obj):
-    """The JSON answer to the Swift side, as text UTF-8 can carry: a lone surrogate becomes U+FFFD."""
-    return _json_dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """The JSON answer to the Swift side, as text UTF-8 can carry: a lone surrogate becomes U+FFFD
+    (one per byte of the UTF-8 form it would have, escaped bytes one each)."""
+    text = _json_dumps(obj, ensure_ascii=False).translate(_ESCAPED_BYTES)
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 class EvaluationTimeout(BaseException):
@@ -1121,7 +1137,7 @@ _REQUEST_KEYS = {"protocol", "settings_module", "settings_file", "project_roots"
 
 def _request(request_json):
     """The request Evaluator.Payload encodes, checked: same protocol, every key present."""
-    request = _json_loads(request_json)
+    request = _loads(request_json)
     if request.get("protocol") != PROTOCOL:
         raise RuntimeError(f"djstatic's binary speaks protocol {request.get('protocol')}, "
                            f"its Python helper {PROTOCOL}: reinstall djstatic")
@@ -1214,7 +1230,7 @@ def s3_credentials(_request_json):
 def guess_types(request_json):
     """``mimetypes.guess_type`` of each key in the JSON list: [[type, encoding], ...]."""
     import djstatic_collect
-    return _answer(djstatic_collect.guess_types(_json_loads(request_json)))
+    return _answer(djstatic_collect.guess_types(_loads(request_json)))
 
 
 # Follow-up call of `djstatic collect`, after `evaluate` described a WhiteNoise storage
@@ -1224,4 +1240,4 @@ def brotli_compress(request_json):
     """Brotli-compresses each ``[source, destination]`` of the JSON list as WhiteNoise would:
     [compressed size, ...]."""
     import djstatic_whitenoise
-    return _answer(djstatic_whitenoise.brotli_compress(_json_loads(request_json)))
+    return _answer(djstatic_whitenoise.brotli_compress(_loads(request_json)))
