@@ -53,7 +53,6 @@ let package = Package(
         .target(name: "DJUpload", dependencies: [
             "DJCollect", "DJPython", "DJS3", "DJSettings", "DJStaticFiles",
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         // Release retention: which releases' manifests to keep, what only dropped ones name, deleted
         // in an order an interruption cannot break (local STATIC_ROOT or S3).
@@ -73,7 +72,8 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
-        .testTarget(name: "DJUploadTests", dependencies: ["DJUpload", "DJSettings"]),
+        .testTarget(name: "DJUploadTests", dependencies: ["DJCollect", "DJUpload", "DJSettings",
+                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PythonStdlibTests", dependencies: ["PythonStdlib"],
                     exclude: ["python_semantics_reference.py"]),
     ],

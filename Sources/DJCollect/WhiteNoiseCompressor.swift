@@ -1,11 +1,9 @@
 import PythonStdlib
 import CCompressZlib
-import CompressNIO
 import Crypto
 import DJSettings
 import DJStaticFiles
 import Foundation
-import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,37 +29,80 @@ public final class NameLog: @unchecked Sendable {
 /// CPython's `gzip.GzipFile(filename="", mode="wb", compresslevel=9, mtime=0)` as whitenoise's
 /// `Compressor.compress_gzip` writes it: the 10-byte header (no name, mtime 0, XFL 2 for level 9,
 /// OS 255), zlib's raw deflate at level 9 (window 15, memory level 8), CRC-32 and size mod 2^32.
+/// Streamed in bounded chunks: zlib's output does not depend on how its input is split (no flush
+/// before the end), so it is whitenoise's `gzip.write(data)` of the whole file, byte for byte.
 public enum PythonGzip {
-    public static func compress(_ data: [UInt8]) throws(CollectError) -> [UInt8] {
-        var input = ByteBuffer(bytes: data)
-        let configuration = ZlibConfiguration(windowSize: .window128k, compressionLevel: .bestCompression,
-                                              memoryLevel: .memory128K, strategy: .default)
-        var deflated: ByteBuffer
-        do {
-            deflated = try input.compress(with: .deflate(configuration: configuration))
-        } catch {
-            throw CollectError("zlib.error", "\(error)")
-        }
-        var out: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0xFF]
-        out.reserveCapacity(deflated.readableBytes + 18)
-        out += deflated.readBytes(length: deflated.readableBytes) ?? []
-        for value in [crc32(data), UInt32(truncatingIfNeeded: data.count)] {
-            for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-        }
-        return out
+    /// Compresses the file `source` into the new file `destination`; returns the compressed size.
+    public static func compress(file source: String, into destination: String) throws(CollectError) -> Int {
+        try stream(file: source, into: destination, windowBits: -15, gzipFile: true)
     }
 
-    static func crc32(_ data: [UInt8]) -> UInt32 {
-        data.withUnsafeBufferPointer { buffer in
-            var crc: uLong = CCompressZlib.crc32(0, nil, 0)
-            var offset = 0
-            while offset < buffer.count {
-                let length = min(buffer.count - offset, 1 << 30)
-                crc = CCompressZlib.crc32(crc, buffer.baseAddress! + offset, uInt(length))
-                offset += length
-            }
-            return UInt32(truncatingIfNeeded: crc)
+    /// `zlib.compressobj(level=9, wbits=31)` over the file `source` (django-storages'
+    /// `GzipCompressionWrapper`: zlib's own gzip framing, no name, mtime 0), streamed likewise.
+    public static func compressobj(file source: String, into destination: String) throws(CollectError) -> Int {
+        try stream(file: source, into: destination, windowBits: 31, gzipFile: false)
+    }
+
+    /// Level 9, memory level 8, default strategy; `gzipFile`: GzipFile's header and trailer
+    /// around a raw deflate stream.
+    static func stream(file source: String, into destination: String, windowBits: Int32,
+                        gzipFile: Bool) throws(CollectError) -> Int {
+        let input = SafeIO.open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw CollectError.os("open", source) }
+        defer { Glibc.close(input) }
+        let output = SafeIO.open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard output >= 0 else { throw CollectError.os("open", destination) }
+        defer { Glibc.close(output) }
+        // On the heap: zlib's state points back at its stream, which must not move between calls.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        guard CCompressZlib_deflateInit2(stream, 9, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+            throw CollectError("zlib.error", "Error -2 while compressing data: deflateInit2 failed")
         }
+        defer { deflateEnd(stream) }
+        let inBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: SafeIO.chunk)
+        let outBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: SafeIO.chunk)
+        defer {
+            inBuffer.deallocate()
+            outBuffer.deallocate()
+        }
+        var written = 0
+        func emit(_ bytes: UnsafeRawBufferPointer) throws(CollectError) {
+            if !SafeIO.writeAll(output, bytes) { throw CollectError.os(errno: errno) }
+            written += bytes.count
+        }
+        func emit(_ bytes: [UInt8]) throws(CollectError) {
+            if !bytes.withUnsafeBytes({ SafeIO.writeAll(output, $0) }) { throw CollectError.os(errno: errno) }
+            written += bytes.count
+        }
+        if gzipFile { try emit([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0xFF]) }
+        var crc = CCompressZlib.crc32(0, nil, 0)
+        var size: UInt64 = 0
+        var finished = false
+        while !finished {
+            let count = SafeIO.read(input, inBuffer, SafeIO.chunk)
+            if count < 0 { throw CollectError.os(errno: errno) }
+            crc = CCompressZlib.crc32(crc, inBuffer, uInt(count))
+            size += UInt64(count)
+            stream.pointee.next_in = inBuffer
+            stream.pointee.avail_in = uInt(count)
+            repeat {
+                stream.pointee.next_out = outBuffer
+                stream.pointee.avail_out = uInt(SafeIO.chunk)
+                let code = CCompressZlib.deflate(stream, count == 0 ? Z_FINISH : Z_NO_FLUSH)
+                if code == Z_STREAM_ERROR { throw CollectError("zlib.error", "Error \(code) while compressing data") }
+                try emit(UnsafeRawBufferPointer(start: outBuffer, count: SafeIO.chunk - Int(stream.pointee.avail_out)))
+                finished = code == Z_STREAM_END
+            } while stream.pointee.avail_out == 0
+        }
+        guard gzipFile else { return written }
+        var trailer: [UInt8] = []
+        for value in [UInt32(truncatingIfNeeded: crc), UInt32(truncatingIfNeeded: size)] {
+            for shift in stride(from: 0, to: 32, by: 8) { trailer.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        }
+        try emit(trailer)
+        return written
     }
 
     /// The zlib the deflate runs on (part of the cache key: another zlib may deflate differently).
@@ -102,23 +143,32 @@ struct CompressionCache {
     /// A scratch file name for this process.
     func scratch(_ name: String) -> String { "\(directory)/tmp/\(name).\(getpid())" }
 
-    /// The cached output (empty: not effective), or nil.
-    func load(_ encoder: String, _ key: String) -> [UInt8]? {
-        try? LocalStorage.readFile(entry(encoder, key))
+    /// The size of the cached output (0: not effective), or nil.
+    func lookup(_ encoder: String, _ key: String) -> Int? {
+        var info = stat()
+        guard stat(entry(encoder, key), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
     }
 
-    /// Stores an output (atomically: a concurrent djstatic never reads half an entry).
-    func store(_ encoder: String, _ key: String, _ bytes: [UInt8]) {
+    /// Records "not effective" (an empty entry); a failure only costs a recompression next time.
+    func storeIneffective(_ encoder: String, _ key: String) {
         let scratch = self.scratch(key + "-" + encoder)
-        guard (try? Data(bytes).write(to: URL(fileURLWithPath: scratch))) != nil else { return }
-        adopt(scratch, as: encoder, key)
+        guard (try? Data().write(to: URL(fileURLWithPath: scratch))) != nil else { return }
+        _ = try? adopt(scratch, as: encoder, key)
     }
 
-    /// Moves a finished scratch file into place.
-    func adopt(_ scratch: String, as encoder: String, _ key: String) {
+    /// Moves a finished scratch file into place (atomically: a concurrent djstatic never reads
+    /// half an entry) and returns its path.
+    @discardableResult
+    func adopt(_ scratch: String, as encoder: String, _ key: String) throws(CollectError) -> String {
         let path = entry(encoder, key)
         try? FileManager.default.createDirectory(atPath: PyPath.dirname(path), withIntermediateDirectories: true)
-        if rename(scratch, path) != 0 { unlink(scratch) }
+        if rename(scratch, path) != 0 {
+            let error = CollectError.os("rename", path)
+            unlink(scratch)
+            throw error
+        }
+        return path
     }
 
     func close() {
@@ -161,10 +211,10 @@ public struct WhiteNoiseCompressor {
         var mtime: timespec
     }
 
-    /// What one content compresses to (nil: that variant is not written).
+    /// The cache entries holding what one content compresses to (nil: that variant is not written).
     struct Outputs {
-        var brotli: [UInt8]?
-        var gzip: [UInt8]?
+        var brotli: String?
+        var gzip: String?
     }
 
     /// Compresses `names` (stored in `target`) as whitenoise's `compress_files` does; returns
@@ -181,10 +231,13 @@ public struct WhiteNoiseCompressor {
         var brotliEffective: [String: Bool] = [:]
         if let brotli {
             let encoder = "br-" + (compression.brotliVersion ?? "unknown")
-            let found = try Self.loadAll(unique, encoder, cache)
             var missing: [Item] = []
-            for (item, bytes) in zip(unique, found) {
-                if let bytes { outputs[item.key, default: Outputs()].brotli = bytes.isEmpty ? nil : bytes } else { missing.append(item) }
+            for (item, size) in zip(unique, Self.lookupAll(unique, encoder, cache)) {
+                if let size {
+                    if size > 0 { outputs[item.key, default: Outputs()].brotli = cache.entry(encoder, item.key) }
+                } else {
+                    missing.append(item)
+                }
             }
             missing.sort { $0.size > $1.size }
             for start in stride(from: 0, to: missing.count, by: Self.brotliBatchSize) {
@@ -194,11 +247,10 @@ public struct WhiteNoiseCompressor {
                 do { sizes = try brotli(jobs) } catch { throw CollectError("RuntimeError", "brotli compression failed: \(error)") }
                 for ((item, job), size) in zip(zip(batch, jobs), sizes) {
                     if Self.isEffective(size, of: item.size) {
-                        cache.adopt(job.destination, as: encoder, item.key)
-                        outputs[item.key, default: Outputs()].brotli = try LocalStorage.readFile(cache.entry(encoder, item.key))
+                        outputs[item.key, default: Outputs()].brotli = try cache.adopt(job.destination, as: encoder, item.key)
                     } else {
                         unlink(job.destination)
-                        cache.store(encoder, item.key, [])
+                        cache.storeIneffective(encoder, item.key)
                     }
                 }
             }
@@ -207,25 +259,32 @@ public struct WhiteNoiseCompressor {
         if compression.gzip {
             let encoder = "gz-zlib" + PythonGzip.zlibVersion
             let wanted = unique.filter { brotli == nil || brotliEffective[$0.key] == true }
-            let found = try Self.loadAll(wanted, encoder, cache)
+            let found = Self.lookupAll(wanted, encoder, cache)
             let missing = zip(wanted, found).filter { $0.1 == nil }.map(\.0)
-            let slots = ResultSlots<[UInt8], CollectError>(count: missing.count)
+            let slots = ResultSlots<String?, CollectError>(count: missing.count)
             DispatchQueue.concurrentPerform(iterations: missing.count) { index in
-                slots.set(index, Result { () throws(CollectError) -> [UInt8] in
+                slots.set(index, Result { () throws(CollectError) -> String? in
                     let item = missing[index]
-                    let data = try LocalStorage.readFile(item.full)
-                    let compressed = try PythonGzip.compress(data)
-                    let kept = Self.isEffective(compressed.count, of: data.count) ? compressed : []
-                    cache.store(encoder, item.key, kept)
-                    return kept
+                    let scratch = cache.scratch(item.key + "-" + encoder)
+                    let size: Int
+                    do throws(CollectError) {
+                        size = try PythonGzip.compress(file: item.full, into: scratch)
+                    } catch {
+                        unlink(scratch)
+                        throw error
+                    }
+                    if Self.isEffective(size, of: item.size) { return try cache.adopt(scratch, as: encoder, item.key) }
+                    unlink(scratch)
+                    cache.storeIneffective(encoder, item.key)
+                    return nil
                 })
             }
             if let failure = slots.firstError { throw failure }
-            var computed: [String: [UInt8]] = [:]
-            for (item, bytes) in zip(missing, slots.successes ?? []) { computed[item.key] = bytes }
-            for (item, cached) in zip(wanted, found) {
-                let bytes = cached ?? computed[item.key] ?? []
-                outputs[item.key, default: Outputs()].gzip = bytes.isEmpty ? nil : bytes
+            var computed: [String: String] = [:]
+            for (item, entry) in zip(missing, slots.successes ?? []) { computed[item.key] = entry }
+            for (item, size) in zip(wanted, found) {
+                let entry = size.map { $0 > 0 ? cache.entry(encoder, item.key) : nil } ?? computed[item.key]
+                outputs[item.key, default: Outputs()].gzip = entry
             }
         }
         return try Self.writeAll(items, outputs)
@@ -263,26 +322,22 @@ public struct WhiteNoiseCompressor {
         return slots.successes ?? []
     }
 
-    static func loadAll(_ items: [Item], _ encoder: String, _ cache: CompressionCache) throws(CollectError) -> [[UInt8]?] {
-        let slots = ResultSlots<[UInt8]?, CollectError>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            slots.set(index, .success(cache.load(encoder, items[index].key)))
-        }
-        return slots.successes ?? []
+    static func lookupAll(_ items: [Item], _ encoder: String, _ cache: CompressionCache) -> [Int?] {
+        items.map { cache.lookup(encoder, $0.key) }
     }
 
     /// `write_data`: `open(path + suffix, "wb")` (umask permissions, an existing file keeps its
     /// mode), then `os.utime` with the original's float atime/mtime.
     static func writeAll(_ items: [Item], _ outputs: [String: Outputs]) throws(CollectError) -> [(String, String)] {
-        var jobs: [(item: Item, suffix: String, bytes: [UInt8])] = []
+        var jobs: [(item: Item, suffix: String, entry: String)] = []
         var yielded: [(String, String)] = []
         for item in items {
             guard let output = outputs[item.key] else { continue }
             // compressed_path[prefix_len:], prefix_len = len(full_path) - len(path), in code points.
             let prefixLength = item.full.unicodeScalars.count - item.name.unicodeScalars.count
-            for (suffix, bytes) in [(".br", output.brotli), (".gz", output.gzip)] {
-                guard let bytes else { continue }
-                jobs.append((item, suffix, bytes))
+            for (suffix, entry) in [(".br", output.brotli), (".gz", output.gzip)] {
+                guard let entry else { continue }
+                jobs.append((item, suffix, entry))
                 var scalars = String.UnicodeScalarView()
                 scalars.append(contentsOf: (item.full + suffix).unicodeScalars.dropFirst(max(prefixLength, 0)))
                 yielded.append((item.name, String(scalars)))
@@ -300,7 +355,11 @@ public struct WhiteNoiseCompressor {
                 var existing = stat()
                 let keepMode = stat(path, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFREG
                 try SafeIO.writeAtomically(path, body: { fd throws(CollectError) in
-                    if !job.bytes.withUnsafeBytes({ SafeIO.writeAll(fd, $0) }) { throw CollectError.os(errno: errno) }
+                    let input = SafeIO.open(job.entry, O_RDONLY | O_CLOEXEC)
+                    guard input >= 0 else { throw CollectError.os("open", job.entry) }
+                    defer { Glibc.close(input) }
+                    let code = SafeIO.copy(from: input, to: fd)
+                    if code != 0 { throw CollectError.os(errno: code) }
                 }, prepare: { fd, partial throws(CollectError) in
                     if keepMode { fchmod(fd, existing.st_mode & 0o7777) }
                     var times = [pythonUtime(job.item.atime), pythonUtime(job.item.mtime)]

@@ -176,8 +176,42 @@ public final class S3Client: Sendable {
     public func putObject(key: String, body: Data, headers: [(name: String, value: String)] = []) async throws
         -> String {
         if body.count >= configuration.multipartThreshold {
-            return try await multipartUpload(key: key, body: body, headers: headers)
+            return try await multipartUpload(key: key, size: body.count, headers: headers) { body.subdata(in: $0) }
         }
+        return try await putSingle(key: key, body: body, headers: headers)
+    }
+
+    /// `putObject` of the bytes of `file`, in bounded memory: below the threshold the file is read
+    /// whole (at most the threshold); above it each part is read only when it is sent (at most
+    /// `partConcurrency` parts in memory at once).
+    @discardableResult
+    public func putObject(key: String, file: String, headers: [(name: String, value: String)] = []) async throws
+        -> String {
+        let size = try Self.size(of: file)
+        if size >= configuration.multipartThreshold {
+            return try await multipartUpload(key: key, size: size, headers: headers) { try Self.read(file, $0) }
+        }
+        return try await putSingle(key: key, body: try Self.read(file, 0..<size), headers: headers)
+    }
+
+    static func size(of file: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        return (attributes[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// The bytes of `file` in `range`.
+    static func read(_ file: String, _ range: Range<Int>) throws -> Data {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+        let data = try handle.read(upToCount: range.count) ?? Data()
+        guard data.count == range.count else {
+            throw S3Error.invalidConfiguration("\(file) changed while it was uploaded (\(data.count) of \(range.count) bytes read)")
+        }
+        return data
+    }
+
+    private func putSingle(key: String, body: Data, headers: [(name: String, value: String)]) async throws -> String {
         var allHeaders = headers
         allHeaders += checksumHeaders(body)
         let response = try await send("PutObject", method: .PUT, key: key, headers: allHeaders, body: body,
@@ -250,19 +284,19 @@ public final class S3Client: Sendable {
         _ = try await send("CreateBucket", method: .PUT, key: nil, body: body)
     }
 
-    private func multipartUpload(key: String, body: Data, headers: [(name: String, value: String)]) async throws
-        -> String {
+    /// `part` gives the bytes of a range of the body; it is called when that part is sent.
+    private func multipartUpload(key: String, size: Int, headers: [(name: String, value: String)],
+                                 part: @escaping @Sendable (Range<Int>) throws -> Data) async throws -> String {
         let uploadID = try await createMultipartUpload(key: key, headers: headers)
         let partSize = configuration.partSize
-        let ranges = stride(from: 0, to: body.count, by: partSize).map { $0..<min($0 + partSize, body.count) }
+        let ranges = stride(from: 0, to: size, by: partSize).map { $0..<min($0 + partSize, size) }
         do {
             let parts = try await withThrowingTaskGroup(of: CompletedPart.self) { group in
                 var parts: [CompletedPart] = []
                 for (index, range) in ranges.enumerated() {
                     if index >= Self.partConcurrency, let done = try await group.next() { parts.append(done) }
-                    let chunk = body.subdata(in: range)
                     group.addTask { try await self.uploadPart(key: key, uploadID: uploadID, partNumber: index + 1,
-                                                              body: chunk) }
+                                                              body: try part(range)) }
                 }
                 for try await done in group { parts.append(done) }
                 return parts
@@ -332,7 +366,7 @@ public final class S3Client: Sendable {
         request.method = method
         for header in signature.headers { request.headers.add(name: header.name, value: header.value) }
         if !body.isEmpty || method == .PUT || method == .POST {
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = .bytes(body)  // turned into ByteBuffers ~4 MB at a time, as it is sent
         }
         let response = try await httpClient.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
         let buffer = try await response.body.collect(upTo: Int.max)

@@ -1,37 +1,62 @@
-import CompressNIO
 import Crypto
+import DJCollect
 import DJSettings
+import DJStaticFiles
 import Foundation
-import NIOCore
 
 /// One object exactly as django-storages' `S3Storage._save` would write it: key, stored bytes
-/// (gzipped when the storage says so) and headers.
+/// (gzipped when the storage says so) and headers. The bytes stay in a file (the staged file, or
+/// its gzipped copy beside the staging tree): memory does not grow with the size of the tree.
 public struct PreparedObject: Sendable {
     public var name: String
     public var key: String
-    public var body: Data
+    /// The file holding the object's bytes.
+    public var file: String
+    public var size: Int
     /// PutObject headers, in order (object parameters, ACL, Content-Type, Content-Encoding).
     public var headers: [(name: String, value: String)]
     /// Bodies of at least this size go up in parts of `partSize` (boto3's TransferConfig).
     public var multipartThreshold: Int
     public var partSize: Int
-
     /// The ETag S3 gives the stored object: the MD5 of the body, or for a multipart upload the MD5
     /// of the parts' MD5s with "-<parts>".
-    public var eTag: String {
-        guard body.count >= multipartThreshold, partSize > 0 else {
-            return "\"" + Insecure.MD5.hash(data: body).hex + "\""
+    public let eTag: String
+
+    /// Reads `file` once, in bounded chunks, for its size and ETag.
+    public init(name: String, key: String, file: String, headers: [(name: String, value: String)],
+                multipartThreshold: Int, partSize: Int) throws {
+        self.name = name
+        self.key = key
+        self.file = file
+        self.headers = headers
+        self.multipartThreshold = multipartThreshold
+        self.partSize = partSize
+        var parts: [Data] = []
+        var whole = Insecure.MD5()
+        var part = Insecure.MD5()
+        var inPart = 0
+        let size = try SafeIO.stream(file) { chunk in
+            whole.update(bufferPointer: chunk)
+            var offset = 0
+            while offset < chunk.count {  // a part boundary may fall inside a chunk
+                let take = partSize > 0 ? min(chunk.count - offset, partSize - inPart) : chunk.count - offset
+                part.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[offset..<offset + take]))
+                inPart += take
+                offset += take
+                if inPart == partSize {
+                    parts.append(Data(part.finalize()))
+                    part = Insecure.MD5()
+                    inPart = 0
+                }
+            }
         }
-        var digests = Data()
-        var parts = 0
-        var offset = 0
-        repeat {
-            let end = min(offset + partSize, body.count)
-            digests.append(contentsOf: Insecure.MD5.hash(data: body[offset..<end]))
-            parts += 1
-            offset = end
-        } while offset < body.count
-        return "\"" + Insecure.MD5.hash(data: digests).hex + "-\(parts)\""
+        if inPart > 0 || parts.isEmpty { parts.append(Data(part.finalize())) }
+        self.size = size
+        if size >= multipartThreshold && partSize > 0 {
+            eTag = "\"" + Insecure.MD5.hash(data: parts.reduce(Data(), +)).hex + "-\(parts.count)\""
+        } else {
+            eTag = "\"" + whole.finalize().hex + "\""
+        }
     }
 
     public func header(_ name: String) -> String? {
@@ -49,10 +74,10 @@ public struct ObjectPreparer: Sendable {
 
     public init(target: CollectDescription.S3Target) { self.target = target }
 
-    /// `_get_write_parameters` + the gzip decision of `_save`. `guessed` is
+    /// `_get_write_parameters` + the gzip decision of `_save`, for the staged `file`. `guessed` is
     /// `mimetypes.guess_type(key)` in the project's interpreter; `headers` the storage's serialised
-    /// object parameters and ACL.
-    public func prepare(name: String, key: String, contents: Data, guessed: (type: String?, encoding: String?),
+    /// object parameters and ACL. A gzipped body is written to `gzipped` (a new file).
+    public func prepare(name: String, key: String, file: String, gzipped: String, guessed: (type: String?, encoding: String?),
                         headers base: [[String]]) throws -> PreparedObject {
         var headers = base.compactMap { $0.count == 2 ? (name: $0[0], value: $0[1]) : nil }
         func has(_ header: String) -> Bool { headers.contains { $0.name.lowercased() == header } }
@@ -60,23 +85,16 @@ public struct ObjectPreparer: Sendable {
             headers.append(("Content-Type", guessed.type ?? "application/octet-stream"))
             if let encoding = guessed.encoding { headers.append(("Content-Encoding", encoding)) }
         }
-        var body = contents
+        var body = file
         let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
         if target.gzip && target.gzipContentTypes.contains(contentType) && !has("content-encoding") {
-            body = try Self.gzip(contents)
+            try FileManager.default.createDirectory(atPath: (gzipped as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            _ = try PythonGzip.compressobj(file: file, into: gzipped)
+            body = gzipped
             headers.append(("Content-Encoding", "gzip"))
         }
-        return PreparedObject(name: name, key: key, body: body, headers: headers,
-                              multipartThreshold: target.multipartThreshold, partSize: target.multipartChunkSize)
-    }
-
-    /// django-storages' `GzipCompressionWrapper`: `zlib.compressobj(level=9, wbits=31)` (a gzip
-    /// stream with no name and mtime 0, default memory level and strategy).
-    public static func gzip(_ data: Data) throws -> Data {
-        var input = ByteBuffer(bytes: data)
-        let configuration = ZlibConfiguration(windowSize: .window128k, compressionLevel: .bestCompression,
-                                              memoryLevel: .memory128K, strategy: .default)
-        var output = try input.compress(with: .gzip(configuration: configuration))
-        return Data(output.readBytes(length: output.readableBytes) ?? [])
+        return try PreparedObject(name: name, key: key, file: body, headers: headers,
+                                  multipartThreshold: target.multipartThreshold, partSize: target.multipartChunkSize)
     }
 }

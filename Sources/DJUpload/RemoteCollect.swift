@@ -93,17 +93,16 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         let slots = ResultSlots<PreparedObject, any Error>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: names.count) { index in
             slots.set(index, Result {
-                let contents = try Data(contentsOf: URL(fileURLWithPath: staging + "/files/" + names[index]))
-                return try preparer.prepare(name: names[index], key: keys[index], contents: contents,
-                                            guessed: guessed[index], headers: headers)
+                try preparer.prepare(name: names[index], key: keys[index], file: staging + "/files/" + names[index],
+                                     gzipped: staging + "/gzip/files/" + names[index], guessed: guessed[index], headers: headers)
             })
         }
         if let error = slots.firstError { throw error }
         let objects = slots.successes ?? []
+        let manifestName = staged.storage?.manifest?.name ?? ""
         let manifestObject = try manifestKey.map { key in
-            try preparer.prepare(name: staged.storage?.manifest?.name ?? "", key: key,
-                                 contents: try Data(contentsOf: URL(fileURLWithPath: staging + "/manifest/"
-                                                                    + (staged.storage?.manifest?.name ?? ""))),
+            try preparer.prepare(name: manifestName, key: key, file: staging + "/manifest/" + manifestName,
+                                 gzipped: staging + "/gzip/manifest/" + manifestName,
                                  guessed: guessed[names.count], headers: target.manifestHeaders ?? headers)
         }
 

@@ -29,7 +29,7 @@ public struct S3Store: ObjectStore {
     }
 
     public func put(_ object: PreparedObject) async throws {
-        try await client.putObject(key: object.key, body: object.body, headers: object.headers)
+        try await client.putObject(key: object.key, file: object.file, headers: object.headers)
     }
 
     public func delete(key: String) async throws {

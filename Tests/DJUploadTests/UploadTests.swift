@@ -1,3 +1,5 @@
+import Crypto
+import DJCollect
 import DJSettings
 @testable import DJUpload
 import Foundation
@@ -46,19 +48,42 @@ private func reference(_ mode: String, _ input: Any) throws -> [Any] {
         }
     }
 
-    /// gzip bodies byte for byte as django-storages' GzipCompressionWrapper writes them.
+    /// gzip bodies byte for byte as django-storages' GzipCompressionWrapper writes them (streamed
+    /// from the file in 1 MiB chunks: the 3 MiB bodies span several).
     @Test func gzipMatchesDjangoStorages() throws {
         var bodies: [Data] = [Data(), Data("hello".utf8), Data(repeating: 0x41, count: 70_000)]
         var generator = SystemRandomNumberGenerator()
-        for size in [1, 100, 4096, 65_537, 300_000] {
+        for size in [1, 100, 4096, 65_537, 300_000, 3 << 20] {
             bodies.append(Data((0..<size).map { _ in UInt8.random(in: 32...90, using: &generator) }))
         }
+        bodies.append(Data((0..<(3 << 20) + 17).map { UInt8(truncatingIfNeeded: $0 % 251 ^ $0 / 4093) }))
         let expected = try reference("gzip", bodies.map { $0.base64EncodedString() })
         try #require(expected.count == bodies.count)
-        for (body, answer) in zip(bodies, expected) {
-            #expect(try ObjectPreparer.gzip(body).base64EncodedString() == answer as? String, "\(body.count) bytes")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (index, (body, answer)) in zip(bodies, expected).enumerated() {
+            let source = directory.appendingPathComponent("body-\(index)"), gzipped = directory.appendingPathComponent("body-\(index).gz")
+            try body.write(to: source)
+            let size = try PythonGzip.compressobj(file: source.path, into: gzipped.path)
+            let ours = try Data(contentsOf: gzipped)
+            #expect(ours.count == size)
+            #expect(ours.base64EncodedString() == answer as? String, "\(body.count) bytes")
         }
     }
+}
+
+/// A fresh temporary directory.
+func temporaryDirectory() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-upload-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+/// An object whose body is `body`, in a file of its own under the temporary directory.
+func object(_ key: String, _ body: Data) throws -> PreparedObject {
+    let file = try temporaryDirectory().appendingPathComponent("body")
+    try body.write(to: file)
+    return try PreparedObject(name: key, key: key, file: file.path, headers: [], multipartThreshold: 8 << 20, partSize: 8 << 20)
 }
 
 /// An in-memory store that records writes and can fail chosen keys.
@@ -91,7 +116,7 @@ final class MemoryStore: ObjectStore, @unchecked Sendable {
 
 @Suite struct UploaderTests {
     static func object(_ key: String, _ text: String) -> PreparedObject {
-        PreparedObject(name: key, key: key, body: Data(text.utf8), headers: [], multipartThreshold: 8 << 20, partSize: 8 << 20)
+        try! DJUploadTests.object(key, Data(text.utf8))
     }
 
     let files = [object("static/a.css", "a"), object("static/b.js", "b"), object("static/c.png", "c")]
@@ -133,12 +158,14 @@ final class MemoryStore: ObjectStore, @unchecked Sendable {
         #expect(store.writes.last == manifest.key)
     }
 
-    @Test func multipartETagIsTheMD5OfPartMD5s() {
-        let body = Data(repeating: 7, count: 9 * 1024 * 1024)
-        let object = PreparedObject(name: "x", key: "x", body: body, headers: [], multipartThreshold: 8 << 20, partSize: 8 << 20)
-        #expect(object.eTag.hasSuffix("-2\""))
-        let small = PreparedObject(name: "x", key: "x", body: Data("hello".utf8), headers: [], multipartThreshold: 8 << 20,
-                                   partSize: 8 << 20)
+    @Test func multipartETagIsTheMD5OfPartMD5s() throws {
+        var body = Data(repeating: 7, count: 9 * 1024 * 1024)
+        body[(8 << 20) + 5] = 1
+        let large = try DJUploadTests.object("x", body)
+        let parts = [body[0..<(8 << 20)], body[(8 << 20)...]].map { Data(Insecure.MD5.hash(data: $0)) }
+        #expect(large.eTag == "\"" + Insecure.MD5.hash(data: parts[0] + parts[1]).hex + "-2\"")
+        #expect(large.size == body.count)
+        let small = try DJUploadTests.object("x", Data("hello".utf8))
         #expect(small.eTag == "\"5d41402abc4b2a76b9719d911017c592\"")
     }
 }

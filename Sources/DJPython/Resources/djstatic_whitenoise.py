@@ -66,17 +66,31 @@ def describe(storage, unsupported):
 
 def brotli_compress(jobs):
     """For each ``[source, destination]``: ``destination`` gets the compressor's Brotli output of
-    ``source``'s bytes (whitenoise's thread pool: brotli releases the GIL). Returns the sizes."""
+    ``source``'s bytes (whitenoise's thread pool: brotli releases the GIL). Returns the sizes.
+
+    Google's ``brotli.compress(data)`` is ``Compressor().process(data) + finish()``, and the
+    encoder only ever encodes a full input block (or the end): fed 1 MiB at a time, the output is
+    the same bytes, in bounded memory. Any other ``brotli`` module gets the whole file, as
+    whitenoise gives it."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from whitenoise import compress
+
+    brotli = compress.brotli
+    streams = getattr(brotli.compress, "__module__", None) == "brotli" and hasattr(brotli, "Compressor")
 
     def one(job):
         source, destination = job
-        with open(source, "rb") as f:
-            data = f.read()
-        compressed = _COMPRESSOR.compress_brotli(data)
-        with open(destination, "wb") as f:
-            f.write(compressed)
-        return len(compressed)
+        size = 0
+        with open(source, "rb") as f, open(destination, "wb") as out:
+            if not streams:
+                size = out.write(_COMPRESSOR.compress_brotli(f.read()))
+            else:
+                compressor = brotli.Compressor()
+                while chunk := f.read(1 << 20):
+                    size += out.write(compressor.process(chunk))
+                size += out.write(compressor.finish())
+        return size
 
     if _COMPRESSOR is None:
         raise RuntimeError("no WhiteNoise storage was described in this process")
