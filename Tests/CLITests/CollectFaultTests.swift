@@ -326,6 +326,39 @@ struct CollectFaultTests {
                 "only Django's random duplicate differs: \(differences)")
     }
 
+    /// A STATIC_ROOT whose name is not UTF-8 (`b"st\xe9tic"` through surrogateescape, as Django
+    /// accepts it) is collected by Django's own collectstatic, one line saying why, into that very
+    /// directory (the native collect wrote into one named with U+FFFD instead).
+    @Test func nonUTF8StaticRootIsCollectedWhereDjangoCollects() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-faults-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let project = try CollectProject.make(in: work, files: CollectErrorScenarios.good)
+        let settings = project.appendingPathComponent(CollectProject.settingsFile)
+        try (String(contentsOf: settings, encoding: .utf8) + """
+
+            STATIC_ROOT = os.path.join(os.environ["ROOT_PARENT"], b"st\\xe9tic".decode("utf-8", "surrogateescape"))
+
+            """).write(to: settings, atomically: true, encoding: .utf8)
+        var environment = Paths.baseEnvironment()
+        environment["ROOT_PARENT"] = work.path
+        let result = try runProcess(try Paths.djstatic(), ["collect", CollectProject.settingsFile, "--python-path",
+                                                           Paths.venv(Self.venv).path, "--noinput"],
+                                    environment: environment, currentDirectory: project)
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stderr.contains("not collecting natively (the path \(work.path)/st\\xe9tic is not UTF-8)"), "\(result.stderr)")
+        var names: [[UInt8]] = []
+        if let directory = opendir(work.path) {
+            while let entry = readdir(directory) {
+                names.append(withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) })
+            }
+            closedir(directory)
+        }
+        #expect(names.contains(Array("st".utf8) + [0xE9] + Array("tic".utf8)), "the directory Django writes: \(names)")
+        #expect(!names.contains(Array("st\u{FFFD}tic".utf8)), "a directory named with U+FFFD instead")
+        let manifest = work.path + "/st" + "\u{FFFD}tic/staticfiles.json"
+        #expect(!FileManager.default.fileExists(atPath: manifest))
+    }
+
     // MARK: memory
 
     /// A 500 MiB static file is copied and hashed in bounded memory: djstatic's peak RSS (from

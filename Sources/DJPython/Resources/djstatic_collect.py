@@ -331,4 +331,17 @@ def describe(with_storage=True):
     }
     if with_storage:
         described["storage"] = _storage()
+    _refuse_undecodable_paths(described)
     return described
+
+
+def _refuse_undecodable_paths(described):
+    """A location that is not UTF-8 (``os.fsdecode`` escaped some of its bytes) cannot be named by
+    the native collect, which would write elsewhere: Django's own collectstatic collects it."""
+    storage = described.get("storage") or {}
+    paths = [storage.get("location"), storage.get("manifest_location")]
+    paths += [root[key] for finder in described["finders"] for root in finder["roots"] for key in ("location", "searched")]
+    for path in paths:
+        if isinstance(path, str) and any("\udc80" <= char <= "\udcff" for char in path):
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise Unsupported(f"the path {shown} is not UTF-8")
