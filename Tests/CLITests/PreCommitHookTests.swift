@@ -97,9 +97,10 @@ struct PreCommitHookTests {
             Issue.record("both hooks are defined: \(result.summary)")
             return
         }
-        #expect(swift.removeValue(forKey: "language") == "swift" && wheel.removeValue(forKey: "language") == "python")
+        #expect(swift.removeValue(forKey: "language") == AnyHashable("swift")
+                && wheel.removeValue(forKey: "language") == AnyHashable("python"))
         #expect(swift == wheel)
-        #expect(swift["entry"] == "djstatic check")
+        #expect(swift["entry"] == AnyHashable("djstatic check"))
     }
 
     /// `pre-commit run --all-files` after staging everything (pre-commit only sees tracked files).
