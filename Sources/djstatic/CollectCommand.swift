@@ -145,7 +145,7 @@ struct CollectCommand: ParsableCommand {
 
     func run() throws {
         let (target, options, snapshot) = try evaluation.collectSnapshot(paths: paths)
-        if let installed = snapshot.installedDjango, let version = DjangoVersion(installed),
+        if djangoApp, let installed = snapshot.installedDjango, let version = DjangoVersion(installed),
            !DjangoVersion.targets.contains(version) {
             let supported = "\(DjangoVersion.targets.first!) to \(DjangoVersion.targets.last!)"
             return try notNative(target, options: options, snapshot: snapshot,

@@ -42,16 +42,16 @@ enum Wheel {
         return lib.appendingPathComponent(name + "/site-packages")
     }
 
-    /// A fresh virtualenv of `python` at `directory` with the wheel installed by pip (no index, no
-    /// dependencies). `packagesOf`: a test virtualenv whose site-packages the new one also sees
+    /// A fresh virtualenv of `python` at `directory` with the wheel installed by its pip (no index,
+    /// no dependencies). `packagesOf`: a test virtualenv whose site-packages the new one also sees
     /// (a .pth file), so Django and the fixtures' packages need no download.
     @discardableResult
     static func install(_ directory: URL, python: URL, packagesOf source: String? = nil) throws -> URL {
-        let venv = try runProcess(python, ["-m", "venv", "--without-pip", directory.path])
+        let venv = try runProcess(python, ["-m", "venv", directory.path])
         guard venv.status == 0 else { throw SupportError(description: "venv: \(venv.summary)") }
-        let pip = try runProcess(Paths.venv("tools").appendingPathComponent("bin/pip"),
-                                 ["--python", directory.appendingPathComponent("bin/python").path, "install", "--quiet",
-                                  "--disable-pip-version-check", "--no-index", "--no-deps", try file().path])
+        let pip = try runProcess(directory.appendingPathComponent("bin/python"),
+                                 ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index", "--no-deps",
+                                  try file().path])
         guard pip.status == 0 else { throw SupportError(description: "pip install: \(pip.summary)") }
         if let source {
             try (try sitePackages(Paths.venv(source)).path + "\n")
