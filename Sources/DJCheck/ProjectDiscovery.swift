@@ -113,9 +113,16 @@ public enum ProjectDiscovery {
     }
 
     /// The project's virtualenv: $VIRTUAL_ENV, else `.venv`/`venv` beside manage.py or
-    /// pyproject.toml at or above `directory`.
-    public static func virtualEnvironment(near directory: String, environment: [String: String]) -> String? {
-        if let active = environment["VIRTUAL_ENV"], exists(active + "/pyvenv.cfg") { return active }
+    /// pyproject.toml at or above `directory`, else the virtualenv djstatic is installed in (its
+    /// executable in the virtualenv's bin/, as `pip install djstatic` puts it). That last one ranks
+    /// after a project's own `.venv` even when $VIRTUAL_ENV names it: pre-commit's Python hooks run
+    /// with VIRTUAL_ENV set to the hook's own environment, which holds djstatic but not the project.
+    public static func virtualEnvironment(near directory: String, environment: [String: String],
+                                          installedIn: String? = installationVirtualEnvironment()) -> String? {
+        if let active = environment["VIRTUAL_ENV"], exists(active + "/pyvenv.cfg"),
+           URL(fileURLWithPath: active).resolvingSymlinksInPath().path != installedIn {
+            return active
+        }
         var current = directory
         while true {
             if exists(current + "/manage.py") || exists(current + "/pyproject.toml") {
@@ -124,8 +131,14 @@ public enum ProjectDiscovery {
                 }
             }
             let up = parent(current)
-            if up == current || up.isEmpty { return nil }
+            if up == current || up.isEmpty { return installedIn }
             current = up
         }
+    }
+
+    /// The virtualenv whose bin/ holds the running executable, if any.
+    public static func installationVirtualEnvironment() -> String? {
+        let venv = HelperResources.executable.deletingLastPathComponent().deletingLastPathComponent().path
+        return exists(venv + "/pyvenv.cfg") ? venv : nil
     }
 }

@@ -103,10 +103,8 @@ public final class PythonRuntime: @unchecked Sendable {
         guard djs_py_initialize(requested.home, &message, message.count) == 0 else {
             throw .initialize(Self.text(message))
         }
-        guard let path = Bundle.module.path(forResource: "djstatic_evaluator", ofType: "py",
-                                            inDirectory: "Resources"),
-              let source = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw .helper("djstatic_evaluator.py resource missing from \(Bundle.module.bundlePath)")
+        guard let (path, source) = HelperResources.source("djstatic_evaluator.py") else {
+            throw .helper(HelperResources.missing("djstatic_evaluator.py"))
         }
         var error: UnsafeMutablePointer<CChar>?
         guard let module = djs_py_load_module("djstatic_evaluator", source, path, &error) else {

@@ -59,6 +59,16 @@ struct CollectCommand: ParsableCommand {
           help: "Fail (exit status 2) instead of running Django's own collectstatic when djstatic cannot reproduce the storage or finders.")
     var nativeOnly = false
 
+    /// How the `djstatic` Django app's collectstatic command runs djstatic (djstatic/management/
+    /// commands/collectstatic.py in the wheel): what djstatic does not reproduce ends with exit
+    /// status 3 and the app runs Django's own command in its own process; at -v 2 one line on
+    /// standard error says which of the two collected.
+    @Flag(name: .customLong("django-app"), help: .private)
+    var djangoApp = false
+
+    /// The exit status that hands collectstatic back to the Django app.
+    static let handBackToDjango: Int32 = 3
+
     @Flag(name: .customLong("force-upload"),
           help: "S3 storages: upload every object, also those whose bytes are already there (to apply changed headers).")
     var forceUpload = false
@@ -115,29 +125,46 @@ struct CollectCommand: ParsableCommand {
         if result.status != 0 { throw Exit(status: result.status) }
     }
 
+    /// What djstatic cannot reproduce natively: Django's own collectstatic runs instead (in the
+    /// embedded interpreter, or in the Django app's process), unless --native-only.
+    func notNative(_ target: SettingsTarget, options: EvaluationOptions, snapshot: SettingsSnapshot, reason: String) throws {
+        if djangoApp {
+            if verbosity >= 2 { printError("djstatic: not collecting natively (\(reason)); Django's own collectstatic runs") }
+            throw Exit(status: Self.handBackToDjango)
+        }
+        if nativeOnly || snapshot.installedDjango == nil {
+            printError("djstatic: error: \(reason)")
+            throw Exit(status: 2)
+        }
+        if keepReleases != nil || recordRelease {
+            printError("djstatic: error: --keep-releases and --record-release need a storage djstatic collects natively: \(reason)")
+            throw Exit(status: 2)
+        }
+        try runDjangosCollectstatic(target, options: options, reason: reason)
+    }
+
     func run() throws {
         let (target, options, snapshot) = try evaluation.collectSnapshot(paths: paths)
+        if djangoApp, let installed = snapshot.installedDjango, let version = DjangoVersion(installed),
+           !DjangoVersion.targets.contains(version) {
+            let supported = "\(DjangoVersion.targets.first!) to \(DjangoVersion.targets.last!)"
+            return try notNative(target, options: options, snapshot: snapshot,
+                                 reason: "Django \(installed) is not a version djstatic reproduces (\(supported))")
+        }
         let description: CollectDescription
         switch snapshot.collect {
         case .success(let value)?:
             description = value
+        case .failure(let failure)? where failure.unsupported:
+            return try notNative(target, options: options, snapshot: snapshot, reason: failure.message)
         case .failure(let failure)?:
-            if failure.unsupported && (nativeOnly || snapshot.installedDjango == nil) {
-                printError("djstatic: error: \(failure.message)")
-                throw Exit(status: 2)
-            }
-            if failure.unsupported && (keepReleases != nil || recordRelease) {
-                printError("djstatic: error: --keep-releases and --record-release need a storage djstatic collects natively: \(failure.message)")
-                throw Exit(status: 2)
-            }
-            if failure.unsupported {
-                try runDjangosCollectstatic(target, options: options, reason: failure.message)
-                return
-            }
             printError(failure.message)  // what collectstatic itself would die of
             throw Exit(status: 1)
         case nil:
             throw Exit(status: 2)
+        }
+        if djangoApp && verbosity >= 2 {
+            printError("djstatic: collecting natively (djstatic \(Djstatic.version), Django \(snapshot.installedDjango ?? "?"))")
         }
         try checkRetention(description)
         let version = snapshot.installedDjango.flatMap(DjangoVersion.init) ?? .fallback
