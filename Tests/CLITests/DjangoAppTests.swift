@@ -128,14 +128,27 @@ struct DjangoAppTests {
     }
 
     /// `manage.py djstatic_check` is `djstatic check` on the settings manage.py uses; options after --.
+    /// The settings module that adds the app lives in the project, as it would in a real one (a
+    /// module outside it would make the project's own storage module third-party code, which
+    /// djstatic does not instantiate).
     @Test func djstaticCheckRunsTheRulesOnTheCurrentSettings() throws {
         let project = try AppProject(venv: "dj52", fixture: "seed-local", settingsModule: "myproject.settings")
         defer { project.remove() }
-        let secret = ["DJANGO_SECRET_KEY": "not-a-secret"]
-        let app = try project.manage(["djstatic_check", "--", "--select", "DJS"], app: true, environment: secret)
+        let copy = project.work.appendingPathComponent("project")
+        try FileManager.default.copyItem(at: project.fixture, to: copy)
+        try FileManager.default.copyItem(at: project.work.appendingPathComponent("app/app_settings.py"),
+                                         to: copy.appendingPathComponent("app_settings.py"))
+        var environment = Wheel.environment(project.venv)
+        environment["DJANGO_SECRET_KEY"] = "not-a-secret"
+        environment["STATIC_ROOT"] = project.appRoot
+        environment["DJANGO_SETTINGS_MODULE"] = "app_settings"
+        let app = try runProcess(project.venv.appendingPathComponent("bin/python"),
+                                 ["manage.py", "djstatic_check", "--", "--select", "DJS"],
+                                 environment: environment, currentDirectory: copy)
         let direct = try runProcess(try Paths.djstatic(), ["check", "myproject/settings.py", "--select", "DJS",
                                                            "--python-path", Paths.venv("dj52").path],
-                                    environment: Paths.baseEnvironment().merging(secret) { $1 }, currentDirectory: project.fixture)
+                                    environment: Paths.baseEnvironment().merging(["DJANGO_SECRET_KEY": "not-a-secret"]) { $1 },
+                                    currentDirectory: copy)
         #expect(app.status == direct.status && direct.status == 1, "app\n\(app.summary)\ndirect\n\(direct.summary)")
         #expect(app.stdout == direct.stdout && app.stdout.contains("error[DJS022]"), "app\n\(app.summary)\ndirect\n\(direct.summary)")
     }
