@@ -73,9 +73,11 @@ struct AssetAuditTests {
         // Templates: rendered by Django once every referenced file exists.
         let rendered = django["templates"] as? [String: Any] ?? [:]
         let failing = Set(rendered.compactMap { $0.value is NSNull ? nil : $0.key })
+        // A template's name: its path below the last templates/ or jinja2/ directory.
         let flagged = Set(findings.filter { $0.code == "ASSET002" }.map { finding in
-            (finding.file.range(of: "/templates/", options: .backwards) ?? finding.file.range(of: "/jinja2/", options: .backwards))
-                .map { String(finding.file[$0.upperBound...]) } ?? finding.file
+            let parts = finding.file.split(separator: "/")
+            let root = parts.lastIndex { $0 == "templates" || $0 == "jinja2" } ?? -1
+            return parts[(root + 1)...].joined(separator: "/")
         })
         #expect(flagged.contains("home.jinja"), "Jinja2's static() is audited too")
         #expect(!failing.isEmpty)
