@@ -1,4 +1,5 @@
 import DJSettings
+import Dispatch
 import DJStaticFiles
 import PythonStdlib
 
@@ -91,15 +92,25 @@ struct AssetScan {
             unavailable = error.message
             return
         }
-        for file in files {
+        // Each file on its own core: its problems depend only on it and the walk's result.
+        let scanner = self, collectedFiles = files, rewrites = audit.rewrites
+        let results = UnsafeMutableBufferPointer<[Problem]>.allocate(capacity: files.count)
+        results.initialize(repeating: [])
+        defer { results.deinitialize().deallocate() }
+        nonisolated(unsafe) let slots = results  // each index written by one worker only
+        DispatchQueue.concurrentPerform(iterations: collectedFiles.count) { index in
+            let file = collectedFiles[index]
+            var found: [Problem] = []
             if grammar.isAdjustable(file.prefixedPath) {
-                scan(file, grammar, rewrites: audit.rewrites)
+                scanner.scan(file, grammar, rewrites: rewrites, into: &found)
             } else if let error = file.unreadable {  // collectstatic's copy fails on it
-                problems.append(Problem(kind: .refused, message: "\(file.prefixedPath) cannot be read (\(error)): collectstatic fails on it",
-                                        location: SourceLocation(file: file.source.location + "/" + file.sourcePath, line: 1, column: 1),
-                                        severity: .error))
+                found.append(Problem(kind: .refused, message: "\(file.prefixedPath) cannot be read (\(error)): collectstatic fails on it",
+                                     location: SourceLocation(file: file.source.location + "/" + file.sourcePath, line: 1, column: 1),
+                                     severity: .error))
             }
+            slots[index] = found
         }
+        problems += results.joined()
         for reference in audit.templates {
             check(reference, audit, grammar)
         }
@@ -136,7 +147,7 @@ struct AssetScan {
         }
     }
 
-    private mutating func scan(_ file: FoundFile, _ grammar: ReferenceGrammar, rewrites: Bool) {
+    private func scan(_ file: FoundFile, _ grammar: ReferenceGrammar, rewrites: Bool, into problems: inout [Problem]) {
         let path = (try? file.source.path(file.sourcePath)) ?? file.source.location + "/" + file.sourcePath
         let whole = SourceLocation(file: path, line: 1, column: 1)
         let bytes: [UInt8]
@@ -162,14 +173,14 @@ struct AssetScan {
                 let blocks = grammar.ignoredBlocks(pattern, in: content)
                 for match in pattern.regex.matches(content) {
                     let at = lines.location(of: match.range("url")?.lowerBound ?? match.range.lowerBound, in: path)
-                    check(match, file.prefixedPath, blocks, grammar, at, rewrites ? .error : .warning)
+                    check(match, file.prefixedPath, blocks, grammar, at, rewrites ? .error : .warning, into: &problems)
                 }
             }
         }
     }
 
-    private mutating func check(_ match: PyMatch, _ name: String, _ blocks: [Range<Int>], _ grammar: ReferenceGrammar,
-                                _ at: SourceLocation, _ severity: Severity) {
+    private func check(_ match: PyMatch, _ name: String, _ blocks: [Range<Int>], _ grammar: ReferenceGrammar,
+                       _ at: SourceLocation, _ severity: Severity, into problems: inout [Problem]) {
         let written = match.string("url") ?? ""
         do throws(CollectError) {
             guard let reference = try grammar.reference(match, name: name, blocks: blocks),
