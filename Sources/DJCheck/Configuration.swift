@@ -53,7 +53,7 @@ public struct Configuration: Sendable {
     static func parse(_ table: TOMLTable, file: String) -> Configuration {
         var config = Configuration()
         config.directory = (file as NSString).deletingLastPathComponent
-        func strings(_ key: String) -> [String] {
+        func strings(_ key: String, in table: TOMLTable = table) -> [String] {
             (table[key]?.array).map { $0.compactMap { $0.string } } ?? table[key]?.string.map { [$0] } ?? []
         }
         for key in table.keys where !knownKeys.contains(key) {
@@ -93,7 +93,7 @@ public struct Configuration: Sendable {
         }
         if let table = table["per-path-ignores"]?.table {
             for glob in table.keys.sorted() {
-                let selectors = (table[glob]?.array).map { $0.compactMap { $0.string } } ?? table[glob]?.string.map { [$0] } ?? []
+                let selectors = strings(glob, in: table)
                 for selector in selectors where RuleCatalog.codes(matching: selector).isEmpty {
                     config.warnings.append("\(file): unknown rule '\(selector)' in [tool.djstatic.per-path-ignores]")
                 }

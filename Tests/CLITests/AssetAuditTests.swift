@@ -25,10 +25,11 @@ struct AssetAuditTests {
         return work
     }
 
-    static func audit(_ project: URL, venv: String, extra: [String] = []) throws -> (ProcessResult, [Finding]) {
+    static func audit(_ project: URL, venv: String, extra: [String] = [],
+                      settings: String = "site_config/settings.py") throws -> (ProcessResult, [Finding]) {
         let run = try runProcess(try Paths.djstatic(),
                                  ["check", "--select", "ASSET", "--format", "json", "--python-path", Paths.venv(venv).path]
-                                    + extra + [project.appendingPathComponent("site_config/settings.py").path],
+                                    + extra + [project.appendingPathComponent(settings).path],
                                  environment: Paths.baseEnvironment(), currentDirectory: project)
         let object = try jsonObject(run.stdout, what: "check --format json")
         let diagnostics = object["diagnostics"] as? [[String: Any]] ?? []
@@ -37,6 +38,19 @@ struct AssetAuditTests {
                     column: $0["column"] as? Int ?? 0, message: $0["message"] as? String ?? "",
                     severity: $0["severity"] as? String ?? "")
         })
+    }
+
+    /// Tests/Reference/collect_until_clean.py on the project: the files Django's collectstatic
+    /// failed on, one run at a time (created under `staticDirectory`), and the templates that raise.
+    static func djangoOneFailureAtATime(_ project: URL, venv: String, environment extra: [String: String],
+                                        staticDirectory: String) throws -> [String: Any] {
+        let oracle = try runProcess(Paths.python(venv),
+                                    [Paths.repository.appendingPathComponent("Tests/Reference/collect_until_clean.py").path,
+                                     project.path, project.appendingPathComponent(staticDirectory).path],
+                                    environment: Paths.baseEnvironment().merging(extra) { $1 }, currentDirectory: project)
+        let django = try jsonObject(oracle.stdout, what: "collect_until_clean.py \(oracle.summary)")
+        #expect(django["final_error"] is NSNull, "Django failed otherwise: \(django["final_error"] ?? "")")
+        return django
     }
 
     /// The name a finding says a reference resolves to (`names 'X'`).
@@ -56,15 +70,10 @@ struct AssetAuditTests {
         let ours = Set(references.compactMap { Self.resolved($0.message) })
         #expect(references.allSatisfy { $0.severity == "error" && $0.line >= 1 && $0.column >= 1 })
 
-        var environment = Paths.baseEnvironment()
-        environment["DJANGO_SETTINGS_MODULE"] = "site_config.settings"
-        environment["FIXTURE_STATIC_ROOT"] = project.appendingPathComponent("collected").path
-        let oracle = try runProcess(Paths.python(venv),
-                                    [Paths.repository.appendingPathComponent("Tests/Reference/collect_until_clean.py").path,
-                                     project.path, project.appendingPathComponent("assets").path],
-                                    environment: environment, currentDirectory: project)
-        let django = try jsonObject(oracle.stdout, what: "collect_until_clean.py \(oracle.summary)")
-        #expect(django["final_error"] is NSNull, "Django failed otherwise: \(django["final_error"] ?? "")")
+        let django = try Self.djangoOneFailureAtATime(
+            project, venv: venv, environment: ["DJANGO_SETTINGS_MODULE": "site_config.settings",
+                                               "FIXTURE_STATIC_ROOT": project.appendingPathComponent("collected").path],
+            staticDirectory: "assets")
         let missing = django["missing"] as? [String] ?? []
         #expect(Set(missing) == ours, "Django: \(missing.sorted()), djstatic: \(ours.sorted())")
         #expect(missing.count >= 7, "the fixture must break in many ways, Django found \(missing)")
@@ -187,24 +196,16 @@ struct AssetAuditTests {
         try #require(generated.status == 0, "\(generated.summary)")
         let summary = try jsonObject(generated.stdout, what: "generator summary")
         let injected = summary["injected_missing"] as? [String] ?? []
-        let run = try runProcess(try Paths.djstatic(),
-                                 ["check", "--select", "ASSET", "--format", "json", "--python-path", Paths.venv(venv).path,
-                                  "--env", "STATIC_ROOT=\(project.path)/collected", project.appendingPathComponent("randproj/settings.py").path],
-                                 environment: Paths.baseEnvironment(), currentDirectory: project)
-        let diagnostics = try jsonObject(run.stdout, what: "check \(run.summary)")["diagnostics"] as? [[String: Any]] ?? []
-        let reported = diagnostics.compactMap { ($0["code"] as? String) == "ASSET001" ? Self.resolved($0["message"] as? String ?? "") : nil }
-        #expect(diagnostics.count == reported.count, "only ASSET001 findings expected: \(diagnostics)")
+        let (_, findings) = try Self.audit(project, venv: venv, extra: ["--env", "STATIC_ROOT=\(project.path)/collected"],
+                                           settings: "randproj/settings.py")
+        let reported = findings.compactMap { $0.code == "ASSET001" ? Self.resolved($0.message) : nil }
+        #expect(findings.count == reported.count, "only ASSET001 findings expected: \(findings)")
         #expect(reported.sorted() == injected.sorted(), "injected \(injected.sorted()), reported \(reported.sorted())")
         // And Django agrees, one collectstatic failure at a time.
-        var environment = Paths.baseEnvironment()
-        environment["DJANGO_SETTINGS_MODULE"] = "randproj.settings"
-        environment["STATIC_ROOT"] = project.appendingPathComponent("collected").path
-        let oracle = try runProcess(Paths.python(venv),
-                                    [Paths.repository.appendingPathComponent("Tests/Reference/collect_until_clean.py").path,
-                                     project.path, project.appendingPathComponent("static").path],
-                                    environment: environment, currentDirectory: project)
-        let django = try jsonObject(oracle.stdout, what: "collect_until_clean.py \(oracle.summary)")
-        #expect(django["final_error"] is NSNull, "Django failed otherwise: \(django["final_error"] ?? "")")
+        let django = try Self.djangoOneFailureAtATime(
+            project, venv: venv, environment: ["DJANGO_SETTINGS_MODULE": "randproj.settings",
+                                               "STATIC_ROOT": project.appendingPathComponent("collected").path],
+            staticDirectory: "static")
         #expect(((django["missing"] as? [String]) ?? []).sorted() == injected.sorted())
         print("asset audit randomised [\(venv)] seed \(seed): \(summary["references"] ?? 0) references, "
               + "\(injected.count) injected missing, \(reported.count) reported")
