@@ -1,6 +1,9 @@
 /// Unicode scalars to UTF-8 without going through `String.UnicodeScalarView` appends (which
-/// cost a per-scalar append on multi-megabyte bundles).
+/// cost a per-scalar append on multi-megabyte bundles). Inlinable: callers in other modules get
+/// a specialised loop, not generic iteration through witness tables (measured: 22% of a
+/// collect's CPU before).
 public enum UTF8Encoding {
+    @inlinable
     public static func bytes<S: Collection>(_ scalars: S) -> [UInt8] where S.Element == Unicode.Scalar {
         var out = [UInt8]()
         out.reserveCapacity(scalars.count + scalars.count / 8)
@@ -38,6 +41,7 @@ public enum UTF8Encoding {
         }
     }
 
+    @inlinable
     public static func string<S: Collection>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
         String(decoding: bytes(scalars), as: UTF8.self)
     }
