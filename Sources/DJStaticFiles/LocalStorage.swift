@@ -42,9 +42,16 @@ public struct CollectError: Error, Sendable, CustomStringConvertible {
 /// Django's `FileSystemStorage` as collectstatic uses it (both as a source and as the target).
 public struct LocalStorage: Sendable {
     /// The configured root (made absolute by `path`).
-    public var location: String { didSet { base = PyPath.abspath(location, cwd: "/") } }
+    public var location: String {
+        didSet {
+            base = PyPath.abspath(location, cwd: "/")
+            known = KnownState()
+        }
+    }
     /// `abspath(location)`, computed once: `path` runs for every file.
     private var base: String
+    /// What writes found out about the location and need not ask the file system again.
+    private var known = KnownState()
     public var filePermissions: Int?
     public var directoryPermissions: Int?
     /// Destination prefix, for FileSystemFinder roots.
@@ -185,6 +192,7 @@ public struct LocalStorage: Sendable {
         try confine(PyPath.dirname(full))
         var info = stat()
         if stat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            known.forgetDirectories(under: full)
             if rmdir(full) != 0 && errno != ENOENT { throw CollectError.os("rmdir", full) }
         } else if unlink(full) != 0 && errno != ENOENT {
             throw CollectError.os("remove", full)
@@ -238,8 +246,10 @@ public struct LocalStorage: Sendable {
     /// gets exactly that mode (existing directories are left alone). Refused (see `confine`) when
     /// it goes through a symbolic link that leads out of the location.
     package func makeDirectories(_ directory: String) throws(CollectError) {
+        if known.hasDirectory(directory) { return }
         try confine(directory)
         try makeDirectoriesUnchecked(directory)
+        known.addDirectory(directory)
     }
 
     private func makeDirectoriesUnchecked(_ directory: String) throws(CollectError) {
@@ -294,9 +304,9 @@ public struct LocalStorage: Sendable {
 
     /// `_ensure_location_group_id`: give the file the group of the storage root when it differs.
     private func alignGroup(_ fd: Int32) {
-        var root = stat(), file = stat()
-        guard stat(location, &root) == 0, fstat(fd, &file) == 0, root.st_gid != file.st_gid else { return }
-        _ = fchown(fd, uid_t.max, root.st_gid)
+        var file = stat()
+        guard let group = known.rootGroup(location), fstat(fd, &file) == 0, group != file.st_gid else { return }
+        _ = fchown(fd, uid_t.max, group)
     }
 
     /// Reads a stored file.
@@ -329,5 +339,31 @@ public struct LocalStorage: Sendable {
             bytes += extra[0..<n]
         }
         return bytes
+    }
+}
+
+/// What a storage's writes learnt about its location, shared by the copies of one `LocalStorage`
+/// (collect writes on all cores): the directories already confined and made (forgotten when
+/// deleted), and the location's group.
+private final class KnownState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var directories = Set<String>()
+    private var group: gid_t?
+
+    func hasDirectory(_ directory: String) -> Bool { lock.withLock { directories.contains(directory) } }
+    func addDirectory(_ directory: String) { lock.withLock { _ = directories.insert(directory) } }
+    func forgetDirectories(under directory: String) {
+        lock.withLock { directories = directories.filter { $0 != directory && !$0.hasPrefix(directory + "/") } }
+    }
+
+    /// The location's group, once the location exists.
+    func rootGroup(_ location: String) -> gid_t? {
+        lock.withLock {
+            if group == nil {
+                var root = stat()
+                if stat(location, &root) == 0 { group = root.st_gid }
+            }
+            return group
+        }
     }
 }
