@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "DJRules", dependencies: ["DJSettings", "PythonStdlib", "DJStaticFiles"]),
         // Text, JSON, SARIF and GitHub reporters, over the diagnostic model only.
         .target(name: "DJOutput", dependencies: ["DJRules", "DJSettings"]),
-        // Native collectstatic: finders, storages, post-processing, WhiteNoise compression.
+        // Native collectstatic, one pipeline for every destination: copy phase, manifest
+        // post-processing, WhiteNoise compression (Brotli handed in by the executable).
         .target(name: "DJCollect", dependencies: [
             "DJSettings", "DJStaticFiles", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
@@ -49,9 +50,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // Collect to S3: the staged tree as django-storages' objects, synced by djstatic's S3 client.
+        // Collect to S3: the collect pipeline's staged tree as django-storages' objects, synced by
+        // djstatic's S3 client; what only the interpreter knows (credentials, MIME types) is handed in.
         .target(name: "DJUpload", dependencies: [
-            "DJCollect", "DJPython", "DJS3", "DJSettings", "DJStaticFiles",
+            "DJCollect", "DJS3", "DJSettings", "DJStaticFiles",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Release retention: which releases' manifests to keep, what only dropped ones name, deleted

@@ -146,12 +146,13 @@ public struct Checker: Sendable {
     /// Evaluates a target (no rules).
     public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false,
                          finders: Bool = false, assets: Bool = false, migration: EvaluationRequest.MigrationMode? = nil,
-                         sourceOverrides: [String: String] = [:]) throws(CheckError)
+                         sourceOverrides: [String: String] = [:], preview: CollectPreview? = nil) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
         var (evaluator, request, notes) = try prepare(target, configuration: configuration, collect: collect, finders: finders,
                                                       assets: assets)
         request.migration = migration
         request.sourceOverrides = sourceOverrides
+        request.previewDescriptor = preview?.writer
         do {
             return (try evaluator.evaluate(request), notes)
         } catch {

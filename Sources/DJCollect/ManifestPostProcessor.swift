@@ -21,6 +21,10 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     public private(set) var hashedFiles = OrderedMap()
     /// Records every name `hashed_name` returns (WhiteNoise's `_new_files`), when set.
     public var hashedNameLog: NameLog?
+    /// Source files read while the project's setup ran (digests, rewritten files' bytes).
+    public var readAhead = ReadAhead.none
+    /// The stored files `hashedName` has hashed.
+    let storedDigests = StoredDigests()
 
     public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
         let storage = try description.requireStorage()
@@ -157,8 +161,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             // Only CSS/JS is read whole (it is rewritten); other files are hashed and copied in
             // bounded memory.
             let sourceFull = try file.source.path(file.sourcePath)
-            let original = isAdjustable ? try file.source.read(file.sourcePath) : []
-            let digest = isAdjustable ? nil : try SafeIO.md5(sourceFull)
+            let (original, originalDigest) = isAdjustable ? try readAhead.read(sourceFull) : ([], nil)
+            let digest = isAdjustable ? originalDigest : try readAhead.md5(sourceFull)
             var hashedName: String
             if let cached = hashed[key] {
                 hashedName = cached
@@ -172,32 +176,39 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             var substitutions = true
             if isAdjustable {
                 let oldHashedName = hashedName
-                guard var content = UTF8Encoding.scalars(original) else {
-                    let error = ReferenceGrammar.decodeError(original)
-                    if version < DjangoVersion(5, 0) { throw error }  // 4.2 raises instead of yielding
-                    try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
-                    throw CollectError("UnboundLocalError", "cannot access local variable 'content' where it is not associated with a value")
-                }
                 let lookups = Lookups()
-                for group in grammar.groups(for: file.sourcePath) {
-                    if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
-                        continue
+                let bytes: [UInt8]
+                var rewrittenDigest: [UInt8]?
+                if readAhead.unmatched(sourceFull, sourcePath: file.sourcePath, patterns: manifest.patterns) {
+                    bytes = original  // no pattern matches its text: the rewrite gives it back
+                    rewrittenDigest = originalDigest
+                } else {
+                    guard var content = UTF8Encoding.scalars(original) else {
+                        let error = ReferenceGrammar.decodeError(original)
+                        if version < DjangoVersion(5, 0) { throw error }  // 4.2 raises instead of yielding
+                        try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
+                        throw CollectError("UnboundLocalError", "cannot access local variable 'content' where it is not associated with a value")
                     }
-                    for pattern in group.patterns {
-                        do {
-                            content = try rewrite(content, name: name, pattern: pattern, hashed: hashed, lookups: lookups)
-                        } catch let error where error.type == "ValueError" {
-                            lookups.failed = true
-                            try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
+                    for group in grammar.groups(for: file.sourcePath) {
+                        if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
+                            continue
+                        }
+                        for pattern in group.patterns {
+                            do {
+                                content = try rewrite(content, name: name, pattern: pattern, hashed: hashed, lookups: lookups)
+                            } catch let error where error.type == "ValueError" {
+                                lookups.failed = true
+                                try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
+                            }
                         }
                     }
+                    bytes = UTF8Encoding.bytes(content)
                 }
                 // Django deletes the old hashed file if it existed, saves the intermediate file
                 // under its name (keep_intermediate_files), then deletes and saves the new one.
                 // The same end state, without rewriting a file that already holds these bytes
                 // (later passes, and re-runs, mostly produce exactly the files already there).
-                let bytes = UTF8Encoding.bytes(content)
-                hashedName = try self.hashedName(name, content: bytes)
+                hashedName = try self.hashedName(name, content: bytes, digest: rewrittenDigest)
                 if manifest.keepIntermediateFiles {
                     try replace(oldHashedName, with: bytes)
                 } else if existed && hashedName != oldHashedName {
@@ -255,7 +266,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 let file = files[index]
                 slots.set(index, Result { () throws(CollectError) -> Copy in
-                    let digest = try SafeIO.md5(try file.source.path(file.sourcePath))
+                    let digest = try processor.readAhead.md5(try file.source.path(file.sourcePath))
                     let name = try processor.hashedName(file.prefixedPath, digest: digest)
                     return Copy(hashedName: name, existed: try processor.target.exists(name))
                 })
@@ -381,7 +392,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 throw CollectError("ValueError", "The file '\(clean)' could not be found with \(storageRepr).")
             }
             do {
-                md5 = try SafeIO.md5(try target.path(clean))
+                md5 = try storedDigests.md5(try target.path(clean))
             } catch {
                 hashedNameLog?.insert(name.replacingOccurrences(of: "\\", with: "/"))
                 return name  // a directory

@@ -25,6 +25,8 @@ public struct EvaluationRequest: Sendable, Codable {
     public var migration: MigrationMode?
     /// Source text evaluated instead of a project file's contents (path -> text).
     public var sourceOverrides: [String: String] = [:]
+    /// With `collect`: the write end of a `CollectPreview` pipe.
+    public var previewDescriptor: Int32?
 
     public enum MigrationMode: String, Sendable, Codable {
         case plan, verify
@@ -88,6 +90,7 @@ public struct Evaluator: Sendable {
         var migration: EvaluationRequest.MigrationMode?
         var sourceOverrides: [String: String]
         var pythonhome: String?
+        var previewFD: Int32?
         /// `collectstatic` only: its command-line arguments.
         var arguments: [String]?
 
@@ -95,7 +98,7 @@ public struct Evaluator: Sendable {
             case protocolVersion = "protocol", settingsModule = "settings_module", settingsFile = "settings_file"
             case projectRoots = "project_roots", siteDirs = "site_dirs", isolateFromSystemSite = "isolate_from_system_site"
             case env, strictEnv = "strict_env", argv, collect, finders, assets, migration
-            case sourceOverrides = "source_overrides", pythonhome, arguments
+            case sourceOverrides = "source_overrides", pythonhome, previewFD = "preview_fd", arguments
         }
 
         func encode(to encoder: Encoder) throws {
@@ -115,6 +118,7 @@ public struct Evaluator: Sendable {
             try container.encode(migration, forKey: .migration)  // null when absent, as the helper expects
             try container.encode(sourceOverrides, forKey: .sourceOverrides)
             try container.encode(pythonhome, forKey: .pythonhome)
+            try container.encode(previewFD, forKey: .previewFD)
             try container.encodeIfPresent(arguments, forKey: .arguments)
         }
     }
@@ -125,7 +129,8 @@ public struct Evaluator: Sendable {
                 isolateFromSystemSite: installation.isolateFromSystemSite, env: request.environment,
                 strictEnv: request.strictEnvironment, argv: request.argv, collect: request.collect,
                 finders: request.finders, assets: request.assets, migration: request.migration,
-                sourceOverrides: request.sourceOverrides, pythonhome: ProcessInfo.processInfo.environment["PYTHONHOME"])
+                sourceOverrides: request.sourceOverrides, pythonhome: ProcessInfo.processInfo.environment["PYTHONHOME"],
+                previewFD: request.previewDescriptor)
     }
 
     static func encode(_ payload: Payload) -> String {

@@ -1,10 +1,11 @@
 import Foundation
 
-/// What `djstatic collect` asks the project's interpreter after `evaluate` described the
+/// What collect, upload and prune ask the project's interpreter after `evaluate` described the
 /// staticfiles storage: for S3, its credentials and the MIME types django-storages would send; for
 /// WhiteNoise, Brotli compression by the project's own `brotli` module. All run in the interpreter
-/// that evaluated the settings (it must be loaded already).
-public enum CollectFollowUp {
+/// that evaluated the settings (it must be loaded already). The executable hands these functions
+/// to the collect pipeline and the uploader, which never see the interpreter themselves.
+public enum InterpreterServices {
     public enum Failure: Error, CustomStringConvertible {
         case notEvaluated
         case helper(String)

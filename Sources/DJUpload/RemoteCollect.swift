@@ -1,6 +1,5 @@
 import DJCollect
 import DJStaticFiles
-import DJPython
 import DJS3
 import DJSettings
 import Foundation
@@ -9,6 +8,22 @@ import Foundation
 /// manifest are produced by the native collect in a private staging directory (the same code and
 /// the same bytes as for a local STATIC_ROOT), then each becomes the object django-storages would
 /// write — key, bytes, headers — and the uploader syncs them, manifest last.
+/// What the upload asks the project's interpreter: handed in by the executable, the same way the
+/// collect pipeline receives WhiteNoise's Brotli.
+public struct UploadServices: Sendable {
+    /// The S3 storage's own credentials (`access_key`, `secret_key`, `security_token`,
+    /// `session_profile`; absent where the storage has none). Never printed.
+    public var credentials: @Sendable () throws -> [String: String]
+    /// `mimetypes.guess_type(key)` for each key: (type, encoding).
+    public var guessTypes: @Sendable ([String]) throws -> [(type: String?, encoding: String?)]
+
+    public init(credentials: @escaping @Sendable () throws -> [String: String],
+                guessTypes: @escaping @Sendable ([String]) throws -> [(type: String?, encoding: String?)]) {
+        self.credentials = credentials
+        self.guessTypes = guessTypes
+    }
+}
+
 public struct RemoteCollect: @unchecked Sendable {  // the console's closures: used by the one task that runs it
     public struct Outcome: Sendable {
         public var summary: CollectSummary
@@ -25,27 +40,31 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
     public var version: DjangoVersion
     public var pythonVersion: String
     public var console: CollectConsole
+    public var services: UploadServices
+    /// Source files already read (see `CollectPipeline.readAhead`).
+    public var readAhead = ReadAhead.none
     /// Upload objects whose bytes are already there too (`--force-upload`).
     public var forceUpload = false
     /// The store to write to; by default djstatic's S3 client with the storage's settings.
     public var makeStore: @Sendable (CollectDescription.S3Target) throws -> (store: any ObjectStore, close: @Sendable () async -> Void)
 
     public init(description: CollectDescription, target: CollectDescription.S3Target, options: CollectOptions,
-                version: DjangoVersion, pythonVersion: String, console: CollectConsole) {
+                version: DjangoVersion, pythonVersion: String, console: CollectConsole, services: UploadServices) {
         self.description = description
         self.target = target
         self.options = options
         self.version = version
         self.pythonVersion = pythonVersion
         self.console = console
-        self.makeStore = Self.s3Store
+        self.services = services
+        self.makeStore = { target in try Self.s3Store(target, credentials: services.credentials) }
     }
 
     /// djstatic's S3 client, with the storage's own credentials or, like boto3, the environment's
     /// and the shared files' (profile: the storage's session_profile).
-    @Sendable public static func s3Store(_ target: CollectDescription.S3Target) throws
+    public static func s3Store(_ target: CollectDescription.S3Target, credentials: () throws -> [String: String]) throws
         -> (store: any ObjectStore, close: @Sendable () async -> Void) {
-        let own = try CollectFollowUp.s3Credentials()
+        let own = try credentials()
         let explicit = own["access_key"].flatMap { key in
             own["secret_key"].map { S3Credentials(accessKeyID: key, secretAccessKey: $0, sessionToken: own["security_token"]) }
         }
@@ -72,11 +91,10 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
             let ask = console.ask
             stagingConsole.ask = { ask("\nYou have activated the --dry-run option so no files will be modified.\n" + $0) }
         }
-        var collector = try Collector(description: staged, options: stagingOptions, version: version, console: stagingConsole)
-        collector.displayedDestination = ""
-        let processor = staged.storage?.manifest != nil
-            ? try ManifestPostProcessor(description: staged, version: version, pythonVersion: pythonVersion) : nil
-        var summary = try collector.handle(postProcessor: processor)
+        let collected = try CollectPipeline(description: staged, options: stagingOptions, version: version,
+                                            pythonVersion: pythonVersion, displayedDestination: "",
+                                            readAhead: readAhead).run(console: stagingConsole)
+        var summary = collected.summary
         summary.dryRun = options.dryRun
 
         let names = Self.files(under: staging + "/files")
@@ -87,7 +105,7 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
            FileManager.default.fileExists(atPath: staging + "/manifest/" + manifest.name) {
             manifestKey = try Self.key(location: target.manifestLocation ?? target.location, name: manifest.name)
         }
-        let guessed = try CollectFollowUp.guessTypes(keys + (manifestKey.map { [$0] } ?? []))
+        let guessed = try services.guessTypes(keys + (manifestKey.map { [$0] } ?? []))
         let preparer = ObjectPreparer(target: target)
         let headers = target.headers
         let slots = ResultSlots<PreparedObject, any Error>(count: names.count)
@@ -130,7 +148,7 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
             let attempted = Set(report.steps.filter { $0.action == .upload }.map(\.key))
             let present = Set(report.steps.filter { $0.action == .skip }.map(\.key))
             var written = 0, unchanged = 0
-            for name in collector.copiedNames {
+            for name in collected.copiedNames {
                 guard let key = try? Self.key(location: location, name: name), !failed.contains(key) else { continue }
                 if attempted.contains(key) { written += 1 } else if present.contains(key) { unchanged += 1 }
             }

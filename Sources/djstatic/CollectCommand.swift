@@ -143,8 +143,31 @@ struct CollectCommand: ParsableCommand {
         try runDjangosCollectstatic(target, options: options, reason: reason)
     }
 
+    var collectOptions: CollectOptions {
+        var options = CollectOptions()
+        options.interactive = !noInput
+        options.postProcess = !noPostProcess
+        options.ignorePatterns = ignore
+        options.dryRun = dryRun
+        options.clear = clear
+        options.link = link
+        options.useDefaultIgnorePatterns = !noDefaultIgnore
+        options.verbosity = verbosity
+        return options
+    }
+
     func run() throws {
-        let (target, options, snapshot) = try evaluation.collectSnapshot(paths: paths)
+        let collectOptions = self.collectOptions
+        // While the project's django.setup() runs, the files its finders list are read on the other
+        // core (only post-processing uses what is read).
+        let preview = collectOptions.postProcess && !link ? CollectPreview() : nil
+        let trace = CollectTrace()
+        let reading = preview.map { ReadingAhead($0, options: collectOptions, trace: trace) }
+        let evaluated = Result { try evaluation.collectSnapshot(paths: paths, preview: preview) }
+        preview?.finishWriting()
+        trace.mark("evaluated")
+        let (target, options, snapshot) = try evaluated.get()
+        defer { trace.print() }
         if djangoApp, let installed = snapshot.installedDjango, let version = DjangoVersion(installed),
            !DjangoVersion.targets.contains(version) {
             let supported = "\(DjangoVersion.targets.first!) to \(DjangoVersion.targets.last!)"
@@ -168,15 +191,8 @@ struct CollectCommand: ParsableCommand {
         }
         try checkRetention(description)
         let version = snapshot.installedDjango.flatMap(DjangoVersion.init) ?? .fallback
-        var collectOptions = CollectOptions()
-        collectOptions.interactive = !noInput
-        collectOptions.postProcess = !noPostProcess
-        collectOptions.ignorePatterns = ignore
-        collectOptions.dryRun = dryRun
-        collectOptions.clear = clear
-        collectOptions.link = link
-        collectOptions.useDefaultIgnorePatterns = !noDefaultIgnore
-        collectOptions.verbosity = verbosity
+        let readAhead = reading?.wait() ?? .none
+        trace.readAhead = readAhead
         let json = format == "json"
         // A progress line on a terminal at the default verbosity (higher ones list every file).
         let progress = !json && verbosity == 1 ? ProgressLine.forTerminal() : nil
@@ -199,12 +215,16 @@ struct CollectCommand: ParsableCommand {
         if let s3 = description.storage?.s3 {
             progress?.clear()
             var remote = RemoteCollect(description: description, target: s3, options: collectOptions, version: version,
-                                       pythonVersion: snapshot.pythonVersion, console: console)
+                                       pythonVersion: snapshot.pythonVersion, console: console, services: .interpreter)
             remote.forceUpload = forceUpload
+            remote.readAhead = readAhead
             try Self.upload(remote, json: json)
             return try retainReleases(description)
         }
-        let result = Self.collect(description, collectOptions, version, snapshot.pythonVersion, console)
+        let pipeline = CollectPipeline(description: description, options: collectOptions, version: version,
+                                       pythonVersion: snapshot.pythonVersion, brotli: InterpreterServices.brotliCompress,
+                                       readAhead: readAhead)
+        let result = Result { () throws(CollectError) in try pipeline.run(console: console).summary }
         progress?.clear()
         switch result {
         case .success(let summary):
@@ -278,19 +298,62 @@ struct CollectCommand: ParsableCommand {
         }
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
+}
 
-    static func collect(_ description: CollectDescription, _ options: CollectOptions, _ version: DjangoVersion,
-                        _ pythonVersion: String, _ console: CollectConsole) -> Result<CollectSummary, CollectError> {
-        Result { () throws(CollectError) in
-            var collector = try Collector(description: description, options: options, version: version, console: console)
-            let manifest = description.storage?.manifest != nil
-                ? try ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion) : nil
-            let processor: (any PostProcessor)? = description.storage?.compression != nil
-                ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: CollectFollowUp.brotliCompress)
-                : manifest
-            return try collector.handle(postProcessor: processor)
+/// `ReadAhead.read` on its own thread, over the preview the evaluation sends while it runs.
+final class ReadingAhead: @unchecked Sendable {  // `result` is written before `done` is signalled, read after
+    private let done = DispatchSemaphore(value: 0)
+    private var result = ReadAhead.none
+
+    init(_ preview: CollectPreview, options: CollectOptions, trace: CollectTrace) {
+        Thread.detachNewThread { [self] in
+            if let previewed = preview.receive() {
+                trace.mark("previewed")
+                result = ReadAhead.read(previewed.description, options: options, version: previewed.djangoVersion,
+                                        pythonVersion: previewed.pythonVersion)
+                trace.mark("read ahead")
+            }
+            done.signal()
         }
     }
+
+    func wait() -> ReadAhead {
+        done.wait()
+        return result
+    }
+}
+
+/// With DJSTATIC_TRACE set, one line on standard error when collect ends: when the evaluation
+/// previewed the collect, finished reading ahead and returned (seconds since the start), and what
+/// the read-ahead served (`Scripts/bench-collect` and the tests read it).
+final class CollectTrace: @unchecked Sendable {
+    private let enabled = !(ProcessInfo.processInfo.environment["DJSTATIC_TRACE"] ?? "").isEmpty
+    private let start = DispatchTime.now()
+    private let lock = NSLock()
+    private var marks: [String] = []
+    var readAhead: ReadAhead?
+
+    func mark(_ event: String) {
+        guard enabled else { return }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        lock.withLock { marks.append("\(event) \(String(format: "%.3f", seconds)) s") }
+    }
+
+    func print() {
+        guard enabled else { return }
+        mark("collected")
+        var line = "djstatic-trace: " + lock.withLock { marks.joined(separator: "; ") }
+        if let statistics = readAhead?.statistics {
+            line += "; files read ahead \(statistics.read), answered \(statistics.answered), stale \(statistics.stale)"
+        }
+        printError(line)
+    }
+}
+
+extension UploadServices {
+    /// The project's interpreter, which evaluated the settings, answers the upload's questions.
+    static let interpreter = UploadServices(credentials: { try InterpreterServices.s3Credentials() },
+                                            guessTypes: { try InterpreterServices.guessTypes($0) })
 }
 
 /// The result of `blocking`, handed across threads once.

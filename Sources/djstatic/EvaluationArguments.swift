@@ -84,11 +84,13 @@ extension EvaluationArguments {
     /// Evaluates a target for inspect/collect/find: a failure is reported as its EVAL diagnostic
     /// (with the traceback when `verbose`) and ends the command with exit status 2.
     func snapshot(of target: SettingsTarget, options: EvaluationOptions, collect: Bool = false, finders: Bool = false,
-                  migration: EvaluationRequest.MigrationMode? = nil, verbose: Bool = false) throws -> SettingsSnapshot {
+                  migration: EvaluationRequest.MigrationMode? = nil, verbose: Bool = false,
+                  preview: CollectPreview? = nil) throws -> SettingsSnapshot {
         let outcome: EvaluationOutcome
         do {
             outcome = try Checker(options: options).evaluate(target, configuration: Configuration.load(for: target),
-                                                             collect: collect, finders: finders, migration: migration).0
+                                                             collect: collect, finders: finders, migration: migration,
+                                                             preview: preview).0
         } catch {
             printError("djstatic: error: \(error)")
             throw Exit(status: 2)
@@ -112,11 +114,13 @@ extension EvaluationArguments {
 extension EvaluationArguments {
     /// The target, its options and its snapshot with collectstatic's description (finders and
     /// storage), evaluated as `manage.py collectstatic` would: what collect and prune start from.
-    func collectSnapshot(paths: [String]) throws -> (SettingsTarget, EvaluationOptions, SettingsSnapshot) {
+    /// `preview`: the pipe the evaluation previews the description through (see `CollectPreview`).
+    func collectSnapshot(paths: [String], preview: CollectPreview? = nil) throws
+        -> (SettingsTarget, EvaluationOptions, SettingsSnapshot) {
         var options = self.options
         options.argv = ["manage.py", "collectstatic"]
         guard let target = try targets(paths: paths).first else { throw Exit(status: 2) }
-        return (target, options, try snapshot(of: target, options: options, collect: true))
+        return (target, options, try snapshot(of: target, options: options, collect: true, preview: preview))
     }
 }
 

@@ -124,7 +124,7 @@ struct PruneRun {
             }
             let client: S3Client
             do {
-                let own = try CollectFollowUp.s3Credentials()
+                let own = try InterpreterServices.s3Credentials()
                 let explicit = own["access_key"].flatMap { key in
                     own["secret_key"].map { S3Credentials(accessKeyID: key, secretAccessKey: $0, sessionToken: own["security_token"]) }
                 }

@@ -91,6 +91,37 @@ struct CollectStorageVariantsTests {
         try checkDjangoAssumptions(scenario, pair.djangoRoot)
     }
 
+    /// djstatic reads the sources ahead from a preview taken when the app configs exist; an app's
+    /// ready() then adds a root, renames the manifest in STORAGES and rewrites a source in place at
+    /// the same size and mtime. djstatic collects the changed state byte for byte as Django does,
+    /// its read-ahead answered for the unchanged files, and the changed file's entry was refused.
+    @Test(arguments: ["dj42", "dj52", "dj61"])
+    func readyChangesAfterThePreview(_ venv: String) throws {
+        let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
+                               environment: ["VARIANT": "ready", "DJSTATIC_TRACE": "1"])
+        defer { pair.removeWork() }
+        for root in [pair.djangoRoot, pair.ourRoot] {
+            let late = pair.work.appendingPathComponent("late-" + URL(fileURLWithPath: root).lastPathComponent)
+            try FileManager.default.createDirectory(at: late, withIntermediateDirectories: true)
+            try Data(".late{color:red}\n".utf8).write(to: late.appendingPathComponent("late.css"))
+        }
+        Thread.sleep(forTimeInterval: 2.2)  // past the read-ahead's racy window: the new file is read ahead
+        let outcome = try pair.run(["--noinput"])
+        #expect(outcome.django.status == 0, "\(outcome.django.summary.suffix(1500))")
+        pair.expectSame("\(venv) ready", outcome, stderr: false)
+        #expect(outcome.django.stderr.isEmpty, "\(outcome.django.stderr)")
+        let trace = outcome.ours.stderr.split(separator: "\n").filter { $0.hasPrefix("djstatic-trace: ") }
+        #expect(trace.count == 1 && outcome.ours.stderr.split(separator: "\n").count == 1, "\(outcome.ours.stderr)")
+        let counts = CollectTraceLine(String(trace.first ?? ""))
+        #expect(counts.previewed && counts.stale == 1 && counts.read == 8 && counts.answered == 7, "\(outcome.ours.stderr)")
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: pair.djangoRoot + "/after-ready.json") && fm.fileExists(atPath: pair.djangoRoot + "/shared.css"))
+        let collected = try fm.contentsOfDirectory(atPath: pair.ourRoot).filter { $0.hasPrefix("late.") && $0 != "late.css" }
+        #expect(collected.count == 1)
+        let hashed = try String(contentsOfFile: pair.ourRoot + "/" + (collected.first ?? ""), encoding: .utf8)
+        #expect(hashed == ".late{color:tan}\n", "ready()'s bytes, not the ones read ahead")
+    }
+
     /// A storage that overrides `_save` is not reproduced natively: djstatic runs Django's own
     /// collectstatic (same output, tree and exit status) and says why in one line; --native-only
     /// refuses instead.
@@ -148,6 +179,28 @@ struct CollectStorageVariantsTests {
             #expect(names.count >= 2, "expected intermediate base.*.css files, found \(names)")
         default:
             break
+        }
+    }
+}
+
+/// The counts of a `djstatic-trace:` line (Sources/djstatic/CollectCommand.swift, CollectTrace).
+struct CollectTraceLine {
+    var previewed = false
+    var read = 0, answered = 0, stale = 0
+
+    init(_ line: String) {
+        previewed = line.contains("previewed ")
+        for field in line.split(separator: ";") {
+            let words = field.split(separator: " ")
+            for (index, word) in words.enumerated() where index + 1 < words.count {
+                let value = Int(words[index + 1].trimmingCharacters(in: .punctuationCharacters)) ?? 0
+                switch word {
+                case "ahead": read = value
+                case "answered": answered = value
+                case "stale": stale = value
+                default: break
+                }
+            }
         }
     }
 }

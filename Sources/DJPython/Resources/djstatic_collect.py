@@ -45,9 +45,8 @@ def _overridden(instance, base, methods):
     return [m for m in methods if getattr(base, m, None) is not None and getattr(cls, m, None) is not getattr(base, m)]
 
 
-def _finder(path):
+def _finder(path, finder):
     from django.contrib.staticfiles import finders
-    finder = finders.get_finder(path)
     for kind, base in (("filesystem", finders.FileSystemFinder),
                        ("app_directories", finders.AppDirectoriesFinder),
                        ("default_storage", finders.DefaultStorageFinder)):
@@ -78,17 +77,10 @@ def _finder(path):
     return out
 
 
-def _storage():
-    from django.contrib.staticfiles.storage import (
-        ManifestFilesMixin, ManifestStaticFilesStorage, StaticFilesStorage, staticfiles_storage)
+def _storage(storage):
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, ManifestStaticFilesStorage, StaticFilesStorage
     from django.core.files.storage import FileSystemStorage
 
-    from django.utils.functional import empty
-
-    if staticfiles_storage._wrapped is empty:  # creating it runs the project's own __init__
-        with _no_remote_manifest_read():
-            staticfiles_storage._setup()
-    storage = staticfiles_storage._wrapped
     cls = type(storage)
     mro = [dotted(c) for c in cls.__mro__]
     s3 = _s3_classes()
@@ -311,14 +303,33 @@ def guess_types(names):
     return [list(mimetypes.guess_type(name)) for name in names]
 
 
-def describe(with_storage=True):
+def describe(with_storage=True, preview=None):
     """The finders, ignore patterns, app order and (unless not wanted) the storage collectstatic
-    would use."""
+    would use, after ``django.setup()``.
+
+    ``preview``: called once, when ``apps.populate`` has created the app configs and before it
+    imports the models modules and runs the ``ready()`` methods (most of a large project's setup),
+    with the same description taken at that moment from fresh finder and storage instances (no
+    cache of Django's is filled, so what follows sees the state Django would). djstatic reads the
+    files it names on another core meanwhile; its collect still starts from the description
+    returned here, which ``ready()`` may have changed. Nothing is previewed when computing it would
+    import a module that is not already imported and not Django's, WhiteNoise's or
+    django-storages' (importing a project module before its models could change what setup does).
+    """
     import django
-    from django.apps import apps
     from django.conf import settings
 
-    django.setup()
+    if preview is None:
+        django.setup()
+    else:
+        with _AppsReadyHook(lambda: _preview(settings, with_storage, preview)):
+            django.setup()
+    return _describe(settings, _cached_finder, _configured_storage if with_storage else None)
+
+
+def _describe(settings, finder, storage):
+    from django.apps import apps
+
     try:
         ignore = list(apps.get_app_config("staticfiles").ignore_patterns)
     except LookupError:
@@ -327,12 +338,95 @@ def describe(with_storage=True):
     described = {
         "static_url": settings.STATIC_URL,
         "default_ignore_patterns": ignore,
-        "finders": [_finder(path) for path in settings.STATICFILES_FINDERS],
+        "finders": [_finder(path, finder(path)) for path in settings.STATICFILES_FINDERS],
     }
-    if with_storage:
-        described["storage"] = _storage()
+    if storage is not None:
+        described["storage"] = _storage(storage())
     _refuse_undecodable_paths(described)
     return described
+
+
+def _cached_finder(path):
+    from django.contrib.staticfiles import finders
+    return finders.get_finder(path)
+
+
+def _configured_storage():
+    """``staticfiles_storage``, created now if nothing has used it yet (running the project's own
+    ``__init__``)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.utils.functional import empty
+
+    if staticfiles_storage._wrapped is empty:
+        with _no_remote_manifest_read():
+            staticfiles_storage._setup()
+    return staticfiles_storage._wrapped
+
+
+# Modules the preview may import: what collectstatic's finders and storages are made of.
+_PREVIEW_IMPORTABLE = ("django", "whitenoise", "storages", "boto3", "botocore")
+
+
+def _preview(settings, with_storage, send):
+    import sys
+
+    from django.core.files.storage.handler import StorageHandler
+
+    def importable(dotted_path):
+        module = dotted_path.rpartition(".")[0]
+        return module in sys.modules or module.split(".")[0] in _PREVIEW_IMPORTABLE
+
+    def fresh_storage():
+        with _no_remote_manifest_read():
+            return StorageHandler()["staticfiles"]
+
+    try:
+        paths = list(settings.STATICFILES_FINDERS)
+        if with_storage:
+            paths.append(StorageHandler().backends["staticfiles"]["BACKEND"])
+        if not all(isinstance(path, str) and importable(path) for path in paths):
+            return
+        from django.utils.module_loading import import_string
+        described = _describe(settings, lambda path: import_string(path)(), fresh_storage if with_storage else None)
+    except Exception:  # collectstatic will meet (and report) the same problem, or ready() fixes it
+        return
+    finally:
+        _S3_CREDENTIALS.clear()  # the storage described after setup sets them
+    send(described)
+
+
+class _AppsReadyHook:
+    """Calls ``callback`` when ``apps.populate`` sets ``apps_ready``, i.e. between its phase 1
+    (app configs created, app modules imported) and phase 2 (models modules imported), once."""
+
+    def __init__(self, callback):
+        self.callback = callback
+
+    def __enter__(self):
+        from django.apps import apps
+        self.registry = type(apps)
+        registry, callback = self.registry, self.callback
+
+        class Hooked(registry):
+            @property
+            def apps_ready(self):
+                return self.__dict__["apps_ready"]
+
+            @apps_ready.setter
+            def apps_ready(self, value):
+                self.__dict__["apps_ready"] = value
+                if value:
+                    self.__class__ = registry  # unhooked before anything else runs
+                    callback()
+
+        if not apps.apps_ready:
+            apps.__class__ = Hooked
+        return self
+
+    def __exit__(self, *exc):
+        from django.apps import apps
+        if type(apps) is not self.registry and isinstance(apps, self.registry):
+            apps.__class__ = self.registry
 
 
 def _refuse_undecodable_paths(described):

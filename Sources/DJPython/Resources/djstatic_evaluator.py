@@ -765,9 +765,9 @@ def _local_storage_failures(settings, finder):
     return out
 
 
-def _describe_collect(finder, response, with_storage=True, assets=False):
+def _describe_collect(finder, response, with_storage=True, assets=False, preview=None):
     """collectstatic's finders and storage (and what the asset audit needs), or why djstatic
-    cannot collect for this project."""
+    cannot collect for this project. ``preview``: a _PreviewPipe (djstatic_collect.describe)."""
     import djstatic_collect
     if response.get("django_version") is None:
         return {"error": {"message": "Django is not importable from the project's environment: "
@@ -778,7 +778,7 @@ def _describe_collect(finder, response, with_storage=True, assets=False):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            described = djstatic_collect.describe(with_storage)
+            described = djstatic_collect.describe(with_storage, preview.sender if preview else None)
     except djstatic_collect.Unsupported as error:
         return {"error": {"message": str(error), "unsupported": True}}
     except Exception as error:  # what collectstatic itself would die of (ImproperlyConfigured, ...)
@@ -869,7 +869,34 @@ def _purge(finder, names):
             del trans_real._active.value
 
 
-def _evaluate(request, response, finder, provenance):
+class _PreviewPipe:
+    """The write end of the pipe the Swift side (CollectPreview.swift) reads collectstatic's
+    previewed description from (see djstatic_collect.describe): one line, sent at most once. The
+    Swift side owns the descriptor and closes it when the evaluation has returned."""
+
+    def __init__(self, fd, response):
+        self.fd = fd
+        self.response = response
+
+    def send(self, described):
+        if self.fd is None:
+            return
+        message = {key: self.response.get(key) for key in ("python_version", "django_version")}
+        message["collect"] = described
+        data = memoryview(_answer(values.scrub(message)).encode("utf-8") + b"\n")  # JSON has no raw newline
+        fd, self.fd = self.fd, None
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        except OSError:  # the reader went away: nothing to preview for
+            pass
+
+    @property
+    def sender(self):
+        return self.send if self.fd is not None else None
+
+
+def _evaluate(request, response, finder, provenance, preview):
     module_name = request["settings_module"]
     module, lazy = _import_settings(module_name, response["django_version"])
     response["settings_file"] = getattr(module, "__file__", None) or request.get("settings_file")
@@ -890,7 +917,7 @@ def _evaluate(request, response, finder, provenance):
                                              _import_with_apps, finder.is_project_file)
     if request.get("collect") or request.get("finders"):
         response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")),
-                                                assets=bool(request.get("assets")))
+                                                assets=bool(request.get("assets")), preview=preview)
     if request.get("migration"):
         response["migration"] = _migration(request["migration"], module, settings, table, response, finder)
     response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2], "order": loc[3]}
@@ -1132,7 +1159,8 @@ class _ProjectProcess:
 
 
 _REQUEST_KEYS = {"protocol", "settings_module", "settings_file", "project_roots", "site_dirs", "isolate_from_system_site",
-                 "env", "strict_env", "argv", "collect", "finders", "assets", "migration", "source_overrides", "pythonhome"}
+                 "env", "strict_env", "argv", "collect", "finders", "assets", "migration", "source_overrides", "pythonhome",
+                 "preview_fd"}
 
 
 def _request(request_json):
@@ -1155,6 +1183,7 @@ def evaluate(request_json):
     recorder = envshim.Recorder(finder.is_project_file, strict=request.get("strict_env", False))
     response = {"protocol": PROTOCOL, "python_version": ".".join(str(p) for p in sys.version_info[:3])}
     values.SEEN_SECRETS.clear()
+    preview = _PreviewPipe(request["preview_fd"], response)
     with _ProjectProcess(request, finder, request.get("argv") or ["manage.py", "check"]):
         response["django_version"] = _django_version()
         guard = _ProcessGuard()
@@ -1163,7 +1192,7 @@ def evaluate(request_json):
         split_settings = _SplitSettingsHook(provenance, finder.is_project_file)
         envshim.add_post_import_hook("split_settings.tools", split_settings.install)
         try:
-            _evaluate(request, response, finder, provenance)
+            _evaluate(request, response, finder, provenance, preview)
         except EvaluationTimeout as error:
             response["error"] = _error("timeout", error, finder, settings_file)
         except KeyboardInterrupt:
