@@ -61,18 +61,19 @@ let package = Package(
         // Release retention: which releases' manifests to keep, what only dropped ones name, deleted
         // in an order an interruption cannot break (local STATIC_ROOT or S3).
         .target(name: "DJPrune", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")]),
-        // Project discovery, configuration, evaluation + rules + suppressions.
-        .target(name: "DJCheck", dependencies: [
+        // The project layer that check, collect, find and migrate go through: discovery,
+        // [tool.djstatic] configuration, evaluation + rules + suppressions, migrate's rewrite and proof.
+        .target(name: "DJProject", dependencies: [
             "DJPython", "DJRules", "DJSettings", "PythonStdlib",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJPrune", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
+            "DJCollect", "DJOutput", "DJPrune", "DJProject", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
             "DJStaticFiles", "PythonStdlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
-        .testTarget(name: "DJCheckTests", dependencies: ["DJCheck", "DJRules", "DJOutput", "DJPython"]),
+        .testTarget(name: "DJCheckTests", dependencies: ["DJProject", "DJRules", "DJOutput", "DJPython"]),
         .testTarget(name: "CLITests"),
         .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", "S3Addressing", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
