@@ -21,19 +21,23 @@ let package = Package(
         // Pure-Swift model of an evaluated settings module.
         .target(name: "DJSettings"),
         // Finds the project's libpython, runs the evaluator helper (.py resources) inside it.
-        .target(name: "DJPython", dependencies: ["CPythonShim", "DJSettings"],
+        .target(name: "DJPython", dependencies: ["CPythonShim", "DJSettings", "S3Addressing"],
                 resources: [.copy("Resources")]),
         // Leaf ports of the Python standard library whose behaviour output depends on: the `re`
         // engine (a port of sre), posixpath, urllib.parse (quote/unquote_plus included), fnmatch,
         // json.dumps, str ordering. No dependencies.
         .target(name: "PythonStdlib", exclude: ["Semantics/README.md"]),
+        // Where an S3 bucket lives, as botocore's endpoint rules derive it (endpoint_url, region,
+        // addressing style): the one definition of the S3 host, for the client, the rules and the
+        // collect description. No network, no crypto.
+        .target(name: "S3Addressing", dependencies: ["PythonStdlib"]),
         // The static-file tree as collectstatic sees it, without hashing or compression: finders and
         // their walk, FileSystemStorage paths and EINTR-safe, atomic file I/O, and the reference
         // grammar (the storage's patterns, the version's skip rules, how a reference resolves).
         // What rules and collect both read.
         .target(name: "DJStaticFiles", dependencies: ["DJSettings", "PythonStdlib"]),
         // Rule engine and the built-in rules; never sees Python.
-        .target(name: "DJRules", dependencies: ["DJSettings", "PythonStdlib", "DJStaticFiles"]),
+        .target(name: "DJRules", dependencies: ["DJSettings", "PythonStdlib", "DJStaticFiles", "S3Addressing"]),
         // Text, JSON, SARIF and GitHub reporters, over the diagnostic model only.
         .target(name: "DJOutput", dependencies: ["DJRules", "DJSettings"]),
         // Native collectstatic, one pipeline for every destination: copy phase, manifest
@@ -42,9 +46,9 @@ let package = Package(
             "DJSettings", "DJStaticFiles", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
-        // S3 protocol layer: SigV4 signing, credential chain, endpoints, an async S3 client.
+        // S3 protocol layer: SigV4 signing, credential chain, request URLs (over S3Addressing), an async S3 client.
         .target(name: "DJS3", dependencies: [
-            "PythonStdlib",
+            "PythonStdlib", "S3Addressing",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -53,26 +57,27 @@ let package = Package(
         // Collect to S3: the collect pipeline's staged tree as django-storages' objects, synced by
         // djstatic's S3 client; what only the interpreter knows (credentials, MIME types) is handed in.
         .target(name: "DJUpload", dependencies: [
-            "DJCollect", "DJS3", "DJSettings", "DJStaticFiles",
+            "DJCollect", "DJS3", "DJSettings", "DJStaticFiles", "S3Addressing",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Release retention: which releases' manifests to keep, what only dropped ones name, deleted
         // in an order an interruption cannot break (local STATIC_ROOT or S3).
         .target(name: "DJPrune", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")]),
-        // Project discovery, configuration, evaluation + rules + suppressions.
-        .target(name: "DJCheck", dependencies: [
+        // The project layer that check, collect, find and migrate go through: discovery,
+        // [tool.djstatic] configuration, evaluation + rules + suppressions, migrate's rewrite and proof.
+        .target(name: "DJProject", dependencies: [
             "DJPython", "DJRules", "DJSettings", "PythonStdlib",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "djstatic", dependencies: [
-            "DJCheck", "DJCollect", "DJOutput", "DJPrune", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
+            "DJCollect", "DJOutput", "DJPrune", "DJProject", "DJPython", "DJRules", "DJS3", "DJUpload", "DJSettings",
             "DJStaticFiles", "PythonStdlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
-        .testTarget(name: "DJCheckTests", dependencies: ["DJCheck", "DJRules", "DJOutput", "DJPython"]),
+        .testTarget(name: "DJCheckTests", dependencies: ["DJProject", "DJRules", "DJOutput", "DJPython"]),
         .testTarget(name: "CLITests"),
-        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", "S3Addressing", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
         .testTarget(name: "DJUploadTests", dependencies: ["DJCollect", "DJUpload", "DJSettings",
                                                           .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,4 +1,5 @@
 import DJSettings
+import S3Addressing
 import Foundation
 
 /// Reads the evaluator's answer (`djstatic_evaluator.evaluate`) into the settings model, strictly:
@@ -196,15 +197,17 @@ enum EvaluationAnswer {
         case "static": break
         case let other: throw WireError(description: "\(storage.path).kind: unknown storage kind \(other)")
         }
+        let s3 = try storage.optional("s3").map(s3Target)
         return .success(CollectDescription(
             staticURL: staticURL, defaultIgnorePatterns: ignore, finders: finders,
             storage: CollectDescription.Storage(
                 className: try storage.string("class"), classNames: try storage.strings("mro"),
-                location: try storage.optionalString("location"), baseURL: try storage.optionalString("base_url"),
+                location: try storage.optionalString("location"),
+                baseURL: try storage.optionalString("base_url") ?? s3.flatMap(bucketURL),
                 filePermissions: try storage.optionalInt("file_permissions_mode"),
                 directoryPermissions: try storage.optionalInt("directory_permissions_mode"),
                 allowOverwrite: try storage.bool("allow_overwrite"), manifest: manifest,
-                s3: try storage.optional("s3").map(s3Target),
+                s3: s3,
                 compression: try storage.optional("compression").map(compression)),
             audit: audit))
     }
@@ -254,6 +257,15 @@ enum EvaluationAnswer {
             maxConcurrency: try wire.int("max_concurrency"),
             customDomain: try wire.optionalString("custom_domain"), urlProtocol: try wire.optionalString("url_protocol"),
             manifestLocation: try wire.optionalString("manifest_location"), manifestHeaders: try headers("manifest_headers"))
+    }
+
+    /// The URL of an S3 storage's location as botocore addresses its bucket, for a storage whose
+    /// url("") could not answer without the network; nil when botocore would refuse the options.
+    static func bucketURL(_ target: CollectDescription.S3Target) -> String? {
+        guard let style = S3AddressingStyle(rawValue: target.addressingStyle ?? "auto"),
+              let address = try? S3Address(bucket: target.bucket, region: target.region, endpointURL: target.endpointURL,
+                                           addressingStyle: style, useSSL: target.useSSL) else { return nil }
+        return address.url(key: target.location.isEmpty ? "" : target.location + "/")
     }
 
     static func compression(_ wire: Wire) throws(WireError) -> CollectDescription.Compression {

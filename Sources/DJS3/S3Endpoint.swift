@@ -1,15 +1,6 @@
 import Foundation
 import PythonStdlib
-
-/// botocore's `addressing_style` (`Config(s3={"addressing_style": ...})`).
-public enum S3AddressingStyle: String, Sendable, CaseIterable {
-    /// Virtual-hosted when the bucket name allows it (AWS only; custom endpoints get path style).
-    case auto
-    /// `https://host/<bucket>/<key>`.
-    case path
-    /// `https://<bucket>.host/<key>` when the bucket name allows it.
-    case virtual
-}
+import S3Addressing
 
 /// Where and how to reach one bucket: django-storages' `bucket_name`, `region_name`,
 /// `endpoint_url`, `addressing_style` and `use_ssl`, plus transfer settings.
@@ -101,114 +92,30 @@ public struct S3RequestTarget: Sendable, Equatable {
     }
 }
 
-/// Endpoint resolution for one bucket as botocore's S3 endpoint rules do it (no FIPS, dual-stack,
-/// accelerate, access points or S3 Express).
+/// Endpoint resolution for one bucket: the configuration's `S3Address` (botocore's S3 endpoint
+/// rules), and the request URLs built on it.
 public struct S3Endpoint: Sendable {
     public let configuration: S3Configuration
+    public let address: S3Address
     /// What botocore reports as `client.meta.endpoint_url`.
-    public let endpointURL: String
+    public var endpointURL: String { address.endpointURL }
     /// The region used in the signature scope.
-    public let signingRegion: String
-
-    private let scheme: String
-    private let host: String
-    private let port: Int?
-    /// Path of a custom endpoint, always ending in `/`.
-    private let basePath: String
-    private let virtualHosted: Bool
+    public var signingRegion: String { address.signingRegion }
 
     public init(_ configuration: S3Configuration) throws {
         self.configuration = configuration
-        let bucket = configuration.bucket
-        guard !bucket.isEmpty, bucket.count <= 255,
-              bucket.unicodeScalars.allSatisfy({ $0.isASCII && (Self.isAlphanumeric($0) || ".-_".unicodeScalars.contains($0)) })
-        else {
-            throw S3Error.invalidConfiguration(
-                "Invalid bucket name \"\(bucket)\": Bucket name must match the regex \"^[a-zA-Z0-9.\\-_]{1,255}$\"")
-        }
-        let region = configuration.region.flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
-        signingRegion = region == "aws-global" ? "us-east-1" : region
-
-        if let custom = configuration.endpointURL {
-            guard let parsed = Self.parse(custom) else {
-                throw S3Error.invalidConfiguration("Invalid endpoint: \(custom)")
-            }
-            endpointURL = custom
-            scheme = parsed.scheme
-            host = parsed.host
-            port = parsed.port
-            basePath = parsed.path.hasSuffix("/") ? parsed.path : parsed.path + "/"
-            let isIP = host.hasPrefix("[") || Self.isIPv4(host)
-            virtualHosted = configuration.addressingStyle == .virtual && !isIP
-                && Self.isVirtualHostable(bucket, allowDots: scheme == "http")
-        } else {
-            scheme = configuration.useSSL ? "https" : "http"
-            if region == "us-east-1" || region == "aws-global" {
-                host = "s3.amazonaws.com"
-            } else {
-                host = "s3.\(region)." + (region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com")
-            }
-            port = nil
-            basePath = "/"
-            endpointURL = "\(scheme)://\(host)"
-            virtualHosted = configuration.addressingStyle != .path && Self.isVirtualHostable(bucket, allowDots: false)
+        do {
+            address = try S3Address(bucket: configuration.bucket, region: configuration.region,
+                                    endpointURL: configuration.endpointURL,
+                                    addressingStyle: configuration.addressingStyle, useSSL: configuration.useSSL)
+        } catch {
+            throw S3Error.invalidConfiguration(error.message)
         }
     }
 
     /// The request URL for an object (`key`) or for the bucket itself (`key == nil`).
     public func target(key: String?, query: [S3RequestTarget.QueryItem] = []) -> S3RequestTarget {
-        let encodedKey = key.map { PercentEncoding.quote($0, safe: "/~") }
-        if virtualHosted {
-            return S3RequestTarget(scheme: scheme, host: "\(configuration.bucket).\(host)", port: port,
-                                   path: basePath + (encodedKey ?? ""), query: query)
-        }
-        let bucketPath = basePath + PercentEncoding.quote(configuration.bucket, safe: "")
-        return S3RequestTarget(scheme: scheme, host: host, port: port,
-                               path: bucketPath + (encodedKey.map { "/" + $0 } ?? ""), query: query)
-    }
-
-    /// `aws.isVirtualHostableS3Bucket`: 3+ characters, lower case, not an IPv4 address, and
-    /// each label (or the whole name, when dots are not allowed) a valid RFC 1123 host label.
-    static func isVirtualHostable(_ bucket: String, allowDots: Bool) -> Bool {
-        guard bucket.count >= 3, bucket.lowercased() == bucket, !isIPv4(bucket) else { return false }
-        if !allowDots && bucket.contains(".") { return false }
-        return bucket.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
-                && label.unicodeScalars.allSatisfy { $0.isASCII && (isAlphanumeric($0) || $0 == "-") }
-        }
-    }
-
-    static func isIPv4(_ value: String) -> Bool {
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { (1...3).contains($0.count) && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
-    }
-
-    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-        (0x61...0x7A).contains(scalar.value) || (0x41...0x5A).contains(scalar.value) || (0x30...0x39).contains(scalar.value)
-    }
-
-    /// `scheme://host[:port][/path]` with scheme http or https.
-    private static func parse(_ url: String) -> (scheme: String, host: String, port: Int?, path: String)? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        let pathStart = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<pathStart]
-        var path = String(rest[pathStart...].prefix { $0 != "?" && $0 != "#" })
-        if path.isEmpty { path = "/" }
-        var host = Substring(authority)
-        var port: Int?
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            host = authority[...close]
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { port = Int(after.dropFirst()) }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            guard let value = Int(authority[authority.index(after: colon)...]) else { return nil }
-            port = value
-        }
-        guard !host.isEmpty else { return nil }
-        return (scheme, String(host), port, path)
+        let (host, path) = address.resource(key: key)
+        return S3RequestTarget(scheme: address.scheme, host: host, port: address.port, path: path, query: query)
     }
 }

@@ -1,6 +1,7 @@
 import DJS3
 import DJSettings
 import Foundation
+import S3Addressing
 
 /// The object store behind an S3 staticfiles storage: djstatic's own S3 client.
 public struct S3Store: ObjectStore {

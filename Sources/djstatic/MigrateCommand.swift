@@ -1,5 +1,5 @@
 import ArgumentParser
-import DJCheck
+import DJProject
 import DJOutput
 import DJPython
 import DJSettings

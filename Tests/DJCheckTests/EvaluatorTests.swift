@@ -1,4 +1,4 @@
-import DJCheck
+import DJProject
 import DJPython
 import DJRules
 import DJSettings
@@ -312,5 +312,29 @@ import Testing
         #expect(gcs["querystring_auth"] == .bool(true))
         #expect(gcs["location"] == .string("/static"))
         #expect(gcs.rejectedOptions.map(\.key) == ["bogus"])
+    }
+
+    /// An S3 storage whose url() cannot answer without credentials (S3Storage signs its URLs and
+    /// botocore raises NoCredentialsError) is still described for collect: the Python helper
+    /// passes no base URL and S3Address (botocore's endpoint rules) addresses the bucket.
+    @Test func s3StorageWithoutCredentialsIsAddressedByS3Address() throws {
+        let directory = try TestProject.make(["settings.py": """
+            INSTALLED_APPS = ["django.contrib.staticfiles", "storages"]
+            STATIC_URL = "/static/"
+            STORAGES = {
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "storages.backends.s3.S3Storage",
+                                "OPTIONS": {"bucket_name": "assets", "location": "static", "region_name": "eu-west-1"}},
+            }
+            """])
+        let nowhere = directory + "/no-aws-config"
+        let checker = TestProject.checker(environment: [
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": nowhere, "AWS_CONFIG_FILE": nowhere,
+        ])
+        let target = try ProjectDiscovery.target(forFile: directory + "/settings.py")
+        let snapshot = try checker.evaluate(target, configuration: Configuration(), collect: true).0.result.get()
+        let description = try #require(try snapshot.collect?.get())
+        #expect(description.storage?.s3?.bucket == "assets")
+        #expect(description.storage?.baseURL == "https://assets.s3.eu-west-1.amazonaws.com/static/")
     }
 }

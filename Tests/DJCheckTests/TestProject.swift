@@ -1,4 +1,4 @@
-import DJCheck
+import DJProject
 import DJPython
 import Foundation
 

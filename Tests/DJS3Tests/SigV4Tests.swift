@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DJS3
+import S3Addressing
 
 /// The configuration a reference case describes (`region`, `endpoint_url`, `addressing_style`,
 /// `use_ssl` as given to botocore).

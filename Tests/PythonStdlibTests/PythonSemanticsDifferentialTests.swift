@@ -239,6 +239,7 @@ private struct Generator {
             add("urlsplit", [u])
             add("urlsplit_x", [string(Self.urlPool, maxTokens: 8), pick(schemes), chance(0.5) ? "1" : "0"])
             add("urlparse", [string(Self.urlPool, maxTokens: 8)])
+            add("urlsplit_hostname", [string(Self.urlPool, maxTokens: 8)])
             add("urldefrag", [u])
             let c5 = [pick(schemes), chance(0.5) ? "" : string(Self.urlPool, maxTokens: 2),
                       string(Self.urlPool, maxTokens: 4), chance(0.5) ? "" : string(Self.urlPool, maxTokens: 2),
@@ -298,6 +299,8 @@ private func swiftResult(_ c: Case, flavor: PyURL.Flavor) -> String {
             let r = try PyURL.urlparse(a[0], flavor: flavor)
             return rep([r.scheme, r.netloc, r.path, r.params, r.query, r.fragment])
         }
+    case "urlsplit_hostname":
+        return url { () throws(PyValueError) in rep(try PyURL.urlsplit(a[0], flavor: flavor).hostname ?? "") }
     case "urlunsplit":
         return rep(PyURL.urlunsplit(scheme: a[0], netloc: a[1], path: a[2], query: a[3], fragment: a[4],
                                     flavor: flavor))

@@ -74,6 +74,7 @@ FUNCS = {
     "urlsplit": lambda u: tuple(up.urlsplit(u)),
     "urlsplit_x": lambda u, scheme, af: tuple(up.urlsplit(u, scheme, af == "1")),
     "urlparse": lambda u: tuple(up.urlparse(u)),
+    "urlsplit_hostname": lambda u: up.urlsplit(u).hostname or "",
     "urlunsplit": lambda *c: up.urlunsplit(c),
     "urlunparse": lambda *c: up.urlunparse(c),
     "urldefrag": lambda u: tuple(up.urldefrag(u)),

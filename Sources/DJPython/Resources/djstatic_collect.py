@@ -265,11 +265,13 @@ def _s3_storage(storage, mro, S3Storage, S3ManifestStaticStorage):
     _S3_CREDENTIALS.update({name: getattr(storage, name, None) or None
                             for name in ("access_key", "secret_key", "security_token", "session_profile")})
     # Post-processing keeps only the last path segment of a URL (unquoted), so any URL prefix of
-    # the storage serves; the storage's own one when it can make it without the network.
+    # the storage serves: the storage's own one when it can make it without the network (e.g. no
+    # credentials for a signed URL), else None and djstatic addresses the bucket from the options
+    # in "s3" as botocore's endpoint rules do (S3Address), without a second host table here.
     try:
         base_url = storage.url("")
     except Exception:
-        base_url = f"https://{config['bucket_name']}.s3.amazonaws.com/"
+        base_url = None
     out = {"class": dotted(cls), "mro": mro, "kind": "manifest" if manifest else "static", "location": None,
            "base_url": base_url, "file_permissions_mode": None, "directory_permissions_mode": None,
            "allow_overwrite": False, "s3": config}

@@ -1,5 +1,6 @@
 import DJSettings
 import Foundation
+import PythonStdlib
 
 /// What a backend rule found on one STORAGES alias.
 struct BackendIssue {
@@ -142,12 +143,13 @@ struct URLBase: Equatable, CustomStringConvertible {
         self.path = path.hasSuffix("/") ? path : path + "/"
     }
 
-    /// An absolute http(s) URL; nil for relative URLs and other schemes.
+    /// An absolute URL as `urllib.parse.urlsplit` reads it (what django-storages and botocore
+    /// see); nil for relative URLs and URLs without a host.
     init?(absolute text: String) {
-        guard let components = URLComponents(string: text), let scheme = components.scheme,
-              let host = components.host, !host.isEmpty else { return nil }
-        self.init(scheme: scheme, authority: host + (components.port.map { ":\($0)" } ?? ""),
-                  path: components.path.isEmpty ? "/" : components.path)
+        guard let parts = try? PyURL.urlsplit(text), !parts.scheme.isEmpty, parts.hostname != nil else { return nil }
+        let authority = parts.netloc.lastIndex(of: "@").map { parts.netloc[parts.netloc.index(after: $0)...] } ?? parts.netloc[...]
+        self.init(scheme: parts.scheme, authority: String(authority),
+                  path: parts.path.isEmpty ? "/" : PyURL.unquote(parts.path))
     }
 
     var description: String { "\(scheme)://\(authority)\(path)" }

@@ -54,6 +54,8 @@ public enum PyURL {
         public var path: String
         public var query: String
         public var fragment: String
+        /// `SplitResult.hostname`.
+        public var hostname: String? { PyURL.hostname(netloc: netloc) }
         public init(scheme: String, netloc: String, path: String, query: String, fragment: String) {
             self.scheme = scheme
             self.netloc = netloc
@@ -71,6 +73,8 @@ public enum PyURL {
         public var params: String
         public var query: String
         public var fragment: String
+        /// `ParseResult.hostname`.
+        public var hostname: String? { PyURL.hostname(netloc: netloc) }
         public init(scheme: String, netloc: String, path: String, params: String, query: String,
                     fragment: String) {
             self.scheme = scheme
@@ -80,6 +84,23 @@ public enum PyURL {
             self.query = query
             self.fragment = fragment
         }
+    }
+
+    /// The `hostname` property of `SplitResult`/`ParseResult` (`_NetlocResultMixinStr`): the
+    /// netloc without user info and port, brackets of an IPv6 literal removed, lower-cased except
+    /// an IPv6 zone (`%eth0`); nil when empty.
+    static func hostname(netloc: String) -> String? {
+        let hostinfo = netloc.lastIndex(of: "@").map { String(netloc[netloc.index(after: $0)...]) } ?? netloc
+        let host: Substring
+        if let open = hostinfo.firstIndex(of: "[") {
+            let bracketed = hostinfo[hostinfo.index(after: open)...]
+            host = bracketed.prefix { $0 != "]" }
+        } else {
+            host = hostinfo.prefix { $0 != ":" }
+        }
+        guard !host.isEmpty else { return nil }
+        guard let percent = host.firstIndex(of: "%") else { return host.lowercased() }
+        return host[..<percent].lowercased() + host[percent...]
     }
 
     // MARK: - Constants

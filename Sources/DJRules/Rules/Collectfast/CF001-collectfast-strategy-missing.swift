@@ -9,7 +9,8 @@ public struct CollectfastStrategyMissingRule: Rule {
             deploy step fails.
             """,
         mirrors: "ImproperlyConfigured",
-        bad: [Example("↓" + collectfastApps + "\n" + s3Static)],
+        bad: [Example(#"INSTALLED_APPS = [↓"collectfast", "django.contrib.staticfiles"]"# + "\n" + s3Static),
+              Example(collectfastApps + "\n" + s3Static + "\n↓COLLECTFAST_STRATEGY = None")],
         good: [Example(collectfastApps + "\n" + s3Static + "\n" + boto3Strategy)])
 
     public init() {}
@@ -17,8 +18,9 @@ public struct CollectfastStrategyMissingRule: Rule {
         let package = CollectfastPackage.collectfast
         guard let snapshot = context.snapshot, snapshot.installedAppIndex(package.app) != nil,
               package.strategyMissing(in: snapshot) else { return [] }
+        let place = package.strategyPlace(in: snapshot)
         return [Finding("No strategy configured, please make sure COLLECTFAST_STRATEGY is set.",
-                        setting: snapshot.isExplicit("COLLECTFAST_STRATEGY") ? "COLLECTFAST_STRATEGY" : "INSTALLED_APPS",
+                        setting: place.setting, entry: place.entry,
                         hints: ["for S3: COLLECTFAST_STRATEGY = \"collectfast.strategies.boto3.Boto3Strategy\""])]
     }
 }

@@ -9,7 +9,7 @@ public struct CollectfastAppOrderRule: Rule {
             staticfiles, Collectfast's command is never used and every deploy uploads as slowly as \
             before, without any message.
             """,
-        bad: [Example(#"↓INSTALLED_APPS = ["django.contrib.staticfiles", "collectfast"]"#
+        bad: [Example(#"INSTALLED_APPS = ["django.contrib.staticfiles", ↓"collectfast"]"#
                       + "\n" + s3Static + "\n" + boto3Strategy)],
         good: [Example(collectfastApps + "\n" + s3Static + "\n" + boto3Strategy)])
 
@@ -19,7 +19,7 @@ public struct CollectfastAppOrderRule: Rule {
         return snapshot.collectfastPackages.compactMap { package in
             guard let order = snapshot.listedAfterStaticfiles(package.app) else { return nil }
             return Finding("\(package.displayName) is inactive: it must precede django.contrib.staticfiles.",
-                           setting: "INSTALLED_APPS",
+                           setting: "INSTALLED_APPS", entry: package.app,
                            hints: ["\(package.app) is INSTALLED_APPS[\(order.app)], django.contrib.staticfiles INSTALLED_APPS[\(order.staticfiles)]"])
         }
     }

@@ -9,7 +9,9 @@ public struct CollectfastCacheNotPersistentRule: Rule {
             only as long as the collectstatic process (a Dummy cache not at all), so every run starts \
             cold and asks the storage for each file: most of the speed-up is lost.
             """,
-        bad: [Example("↓" + collectfastApps + "\n" + s3Static + "\n" + boto3Strategy)],
+        bad: [Example(#"INSTALLED_APPS = [↓"collectfast", "django.contrib.staticfiles"]"# + "\n" + s3Static + "\n" + boto3Strategy),
+              Example(collectfastApps + "\n" + s3Static + "\n" + boto3Strategy
+                      + "\n" + #"CACHES = {↓"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}"#)],
         good: [Example(collectfastApps + "\n" + s3Static + "\n" + boto3Strategy + "\n" + redisCache)])
 
     public init() {}
@@ -27,8 +29,9 @@ public struct CollectfastCacheNotPersistentRule: Rule {
             } else {
                 return nil
             }
+            let place = package.cachePlace(in: snapshot, alias: alias)
             return Finding("Collectfast's hash cache does not persist between runs; every run does a HEAD per file.",
-                           setting: package.cacheSetting(in: snapshot),
+                           setting: place.setting, entry: place.entry,
                            hints: [problem + "; use Redis, Memcached, a database or file cache for \(package.setting("CACHE"))"])
         }
     }

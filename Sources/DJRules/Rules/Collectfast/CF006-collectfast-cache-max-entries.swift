@@ -10,8 +10,8 @@ public struct CollectfastCacheMaxEntriesRule: Rule {
             re-checks or re-uploads the culled files.
             """,
         bad: [Example(collectfastApps + "\n" + s3Static + "\n" + boto3Strategy + "\n" + #"""
-            ↓CACHES = {
-                "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            CACHES = {
+                ↓"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                             "LOCATION": "/var/tmp/django_cache"},
             }
             """#)],
@@ -39,8 +39,9 @@ public struct CollectfastCacheMaxEntriesRule: Rule {
             default:
                 return nil
             }
+            let place = package.cachePlace(in: snapshot, alias: alias)
             return Finding("Raise MAX_ENTRIES above the number of static files (default 300).",
-                           setting: package.cacheSetting(in: snapshot), hints: [problem])
+                           setting: place.setting, entry: place.entry, hints: [problem])
         }
     }
 }

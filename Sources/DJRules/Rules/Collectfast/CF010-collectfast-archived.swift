@@ -9,7 +9,7 @@ public struct CollectfastArchivedRule: Rule {
             the maintained fork: app "collectfasta", settings COLLECTFASTA_*, bulk listing instead of \
             a HEAD per file, and strategies for manifest storages.
             """,
-        bad: [Example("↓" + collectfastApps + "\n" + s3Static + "\n" + boto3Strategy)],
+        bad: [Example(#"INSTALLED_APPS = [↓"collectfast", "django.contrib.staticfiles"]"# + "\n" + s3Static + "\n" + boto3Strategy)],
         good: [Example(collectfastaApps + "\n" + s3Static
                        + "\nCOLLECTFASTA_STRATEGY = \"collectfasta.strategies.boto3.Boto3Strategy\"")])
 
@@ -18,6 +18,6 @@ public struct CollectfastArchivedRule: Rule {
         guard let snapshot = context.snapshot, snapshot.installedAppIndex(CollectfastPackage.collectfast.app) != nil
         else { return [] }
         return [Finding("Collectfast is archived; Collectfasta is the maintained drop-in (COLLECTFASTA_* settings).",
-                        setting: "INSTALLED_APPS")]
+                        setting: "INSTALLED_APPS", entry: CollectfastPackage.collectfast.app)]
     }
 }

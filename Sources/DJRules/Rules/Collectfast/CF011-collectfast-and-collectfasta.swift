@@ -8,13 +8,15 @@ public struct CollectfastBothInstalledRule: Rule {
             Both replace collectstatic; only the first listed is used, with its own settings prefix, \
             so half of the configuration is silently ignored. Collectfasta's README forbids installing both.
             """,
-        bad: [Example(#"↓INSTALLED_APPS = ["collectfast", "collectfasta", "django.contrib.staticfiles"]"#)],
+        bad: [Example(#"INSTALLED_APPS = [↓"collectfast", "collectfasta", "django.contrib.staticfiles"]"#)],
         good: [Example(collectfastaApps)])
 
     public init() {}
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, snapshot.collectfastPackages.count == CollectfastPackage.all.count
         else { return [] }
-        return [Finding("Install only one of collectfast / collectfasta.", setting: "INSTALLED_APPS")]
+        // On collectfast, the archived one to remove (CF010).
+        return [Finding("Install only one of collectfast / collectfasta.", setting: "INSTALLED_APPS",
+                        entry: CollectfastPackage.collectfast.app)]
     }
 }

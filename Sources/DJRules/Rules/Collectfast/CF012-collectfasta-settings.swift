@@ -9,7 +9,7 @@ public struct CollectfastaSettingsRule: Rule {
             ignored, and without COLLECTFASTA_STRATEGY its collectstatic raises ImproperlyConfigured.
             """,
         mirrors: "ImproperlyConfigured",
-        bad: [Example("↓" + collectfastaApps + "\n" + s3Static + "\n↓" + boto3Strategy)],
+        bad: [Example(#"INSTALLED_APPS = [↓"collectfasta", "django.contrib.staticfiles"]"# + "\n" + s3Static + "\n↓" + boto3Strategy)],
         good: [Example(collectfastaApps + "\n" + s3Static
                        + "\nCOLLECTFASTA_STRATEGY = \"collectfasta.strategies.boto3.Boto3Strategy\"")])
 
@@ -26,7 +26,8 @@ public struct CollectfastaSettingsRule: Rule {
         guard let snapshot = context.snapshot, snapshot.installedAppIndex(package.app) != nil else { return [] }
         var findings: [Finding] = []
         if package.strategyMissing(in: snapshot) {
-            findings.append(Finding(Self.message, setting: snapshot.isExplicit("COLLECTFASTA_STRATEGY") ? "COLLECTFASTA_STRATEGY" : "INSTALLED_APPS",
+            let place = package.strategyPlace(in: snapshot)
+            findings.append(Finding(Self.message, setting: place.setting, entry: place.entry,
                                     hints: ["COLLECTFASTA_STRATEGY is not set; collectstatic raises ImproperlyConfigured"]))
         }
         // With collectfast installed too, its COLLECTFAST_* names are its own (CF011 reports the pair).

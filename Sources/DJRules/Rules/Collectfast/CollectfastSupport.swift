@@ -56,9 +56,18 @@ struct CollectfastPackage: Sendable {
         return (alias, snapshot["CACHES"]?[alias])
     }
 
-    /// Where a finding about this package's cache belongs.
-    func cacheSetting(in snapshot: SettingsSnapshot) -> String {
-        snapshot.isExplicit("CACHES") ? "CACHES" : snapshot.isExplicit(setting("CACHE")) ? setting("CACHE") : "INSTALLED_APPS"
+    /// Where a finding about a missing strategy lands: the `<PREFIX>STRATEGY` statement that sets
+    /// None, else the package's INSTALLED_APPS entry (what installs the command that raises).
+    func strategyPlace(in snapshot: SettingsSnapshot) -> (setting: String, entry: String?) {
+        snapshot.isExplicit(setting("STRATEGY")) ? (setting("STRATEGY"), nil) : ("INSTALLED_APPS", app)
+    }
+
+    /// Where a finding about this package's cache lands: the alias's entry in CACHES (the CACHES
+    /// statement when the alias is missing), else `<PREFIX>CACHE`, else the package's
+    /// INSTALLED_APPS entry.
+    func cachePlace(in snapshot: SettingsSnapshot, alias: String) -> (setting: String, entry: String?) {
+        if snapshot.isExplicit("CACHES") { return ("CACHES", alias) }
+        return snapshot.isExplicit(setting("CACHE")) ? (setting("CACHE"), nil) : ("INSTALLED_APPS", app)
     }
 }
 

@@ -1,5 +1,5 @@
 import DJSettings
-import Foundation
+import PythonStdlib
 
 public struct S3EndpointContainsBucketRule: Rule {
     public static let description = RuleDescription(
@@ -20,17 +20,17 @@ public struct S3EndpointContainsBucketRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         BackendFindings.collect(context, [.s3]) { configuration, _ in
             guard let bucket = configuration.text("bucket_name")?.lowercased(), !bucket.isEmpty,
-                  let endpoint = configuration.text("endpoint_url"), let components = URLComponents(string: endpoint)
+                  let endpoint = configuration.text("endpoint_url"), var parts = try? PyURL.urlsplit(endpoint)
             else { return [] }
-            let host = components.host?.lowercased() ?? ""
-            let inHost = host.hasPrefix(bucket + ".")
-            let inPath = components.path.lowercased().split(separator: "/").contains { $0 == bucket }
+            // The host (and port) follows the user info, as in urllib's `hostname`.
+            let hostStart = parts.netloc.lastIndex(of: "@").map { parts.netloc.index(after: $0) } ?? parts.netloc.startIndex
+            let inHost = parts.netloc[hostStart...].lowercased().hasPrefix(bucket + ".")
+            let inPath = parts.path.lowercased().split(separator: "/").contains { $0 == bucket }
             guard inHost || inPath else { return [] }
-            var fixed = components
-            if inHost { fixed.host = String(host.dropFirst(bucket.count + 1)) }
-            if inPath { fixed.path = "" }
+            if inHost { parts.netloc.removeSubrange(hostStart..<parts.netloc.index(hostStart, offsetBy: bucket.count + 1)) }
+            if inPath { parts.path = "" }
             return [BackendIssue(message: "endpoint_url must not include the bucket; keys/URLs will contain the bucket twice.",
-                                 option: "endpoint_url", hints: fixed.string.map { ["use \(SettingValue.quote($0))"] } ?? [])]
+                                 option: "endpoint_url", hints: ["use \(SettingValue.quote(PyURL.urlunsplit(parts)))"])]
         }
     }
 }

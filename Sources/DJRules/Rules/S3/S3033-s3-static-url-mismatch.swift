@@ -1,5 +1,5 @@
 import DJSettings
-import Foundation
+import S3Addressing
 
 public struct S3StaticURLMismatchRule: Rule {
     public static let description = RuleDescription(
@@ -41,19 +41,24 @@ public struct S3StaticURLMismatchRule: Rule {
         case false?:
             guard let bucket = configuration.text("bucket_name"), !bucket.isEmpty,
                   !bucket.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) else { return nil }
-            if configuration.configuredEndpoint {
-                guard let endpoint = configuration.text("endpoint_url").flatMap(URLBase.init(absolute:)) else { return nil }
-                return [URLBase(scheme: endpoint.scheme, authority: endpoint.authority, path: endpoint.path + bucket + suffix),
-                        URLBase(scheme: endpoint.scheme, authority: bucket + "." + endpoint.authority,
-                                path: String(endpoint.path.dropLast()) + suffix)]
+            let endpoint = configuration.configuredEndpoint ? configuration.text("endpoint_url") : nil
+            guard endpoint != nil || configuration.truthy("endpoint_url") == false,
+                  let ssl = configuration.truthy("use_ssl") else { return nil }
+            // What url() builds first (boto3 presigns with addressing style auto on the global
+            // host, whatever the region), then the other shapes that reach the same objects: either
+            // addressing style, on the global host or the region's.
+            let region = configuration.text("region_name")
+            var bases: [URLBase] = []
+            for region in endpoint == nil ? [nil, region] : [nil] {
+                for style in [S3AddressingStyle.auto, .virtual, .path] {
+                    guard let address = try? S3Address(bucket: bucket, region: region, endpointURL: endpoint,
+                                                       addressingStyle: style, useSSL: ssl) else { return nil }
+                    if let base = URLBase(absolute: address.url(key: String(suffix.dropFirst()))), !bases.contains(base) {
+                        bases.append(base)
+                    }
+                }
             }
-            guard configuration.truthy("endpoint_url") == false, let ssl = configuration.truthy("use_ssl") else { return nil }
-            var hosts = ["s3.amazonaws.com"]
-            if let region = configuration.text("region_name"), !region.isEmpty { hosts.append("s3.\(region).amazonaws.com") }
-            return hosts.flatMap { host in
-                [URLBase(scheme: ssl ? "https" : "http", authority: bucket + "." + host, path: suffix),
-                 URLBase(scheme: ssl ? "https" : "http", authority: host, path: "/" + bucket + suffix)]
-            }
+            return bases
         case nil:
             return nil
         }

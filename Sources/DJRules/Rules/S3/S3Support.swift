@@ -1,13 +1,14 @@
 import DJSettings
-import Foundation
+import PythonStdlib
+import S3Addressing
 
 extension BackendConfiguration {
     /// The storage talks to Amazon's own S3 (no endpoint_url, or an amazonaws.com host); nil when
     /// the endpoint derives from an unset environment variable.
     var isAWS: Bool? {
         guard configuredEndpoint else { return truthy("endpoint_url").map { !$0 } }
-        let host = text("endpoint_url").flatMap { URLComponents(string: $0)?.host?.lowercased() } ?? ""
-        return host == "amazonaws.com" || host.hasSuffix(".amazonaws.com") || host.hasSuffix(".amazonaws.com.cn")
+        let host = text("endpoint_url").flatMap { try? PyURL.urlsplit($0).hostname } ?? ""
+        return S3Address.isAWSHost(host)
     }
 
     /// endpoint_url is set to a judged, non-empty value.

@@ -17,7 +17,7 @@ public struct WhiteNoiseObjectStorageURLRule: Rule {
     public init() {}
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, snapshot.usesWhiteNoiseStorage, let url = snapshot.staticURLParts,
-              isObjectStorageHost(hostname(url.netloc)) else { return [] }
+              isObjectStorageHost(url.hostname ?? "") else { return [] }
         return [Finding("WhiteNoise storages do not upload; STATIC_URL points at object storage that will not contain the files.",
                         setting: "STATIC_URL",
                         hints: ["use a django-storages backend to upload, or point STATIC_URL at the site (or a CDN pulling from it)"])]

@@ -8,21 +8,30 @@ public struct WhiteNoiseRemovedPathRule: Rule {
             whitenoise.django (GzipManifestStaticFilesStorage, DjangoWhiteNoise) no longer exists: the \
             import fails when collectstatic or the first request needs it.
             """,
-        bad: [Example("↓" + storages("whitenoise.django.GzipManifestStaticFilesStorage") + "\nSTATIC_ROOT = \"/srv/static\"")],
+        bad: [Example("""
+            STORAGES = {
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                ↓"staticfiles": {"BACKEND": "whitenoise.django.GzipManifestStaticFilesStorage"},
+            }
+            STATIC_ROOT = "/srv/static"
+            """)],
         good: [Example(storages(compressedManifestStorage) + "\nSTATIC_ROOT = \"/srv/static\"")])
 
     public init() {}
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot else { return [] }
-        var used: [(setting: String, path: String)] = []
+        // Each lands on the entry naming the path: the alias's BACKEND, the MIDDLEWARE element.
+        var used: [(setting: String, path: String, entry: String?, location: SourceLocation?)] = []
         for entry in snapshot.raw["STORAGES"]?.entries ?? [] {
-            if let backend = entry.value["BACKEND"]?.string { used.append(("STORAGES", backend)) }
+            if let alias = entry.key.string, let backend = entry.value["BACKEND"]?.string {
+                used.append(("STORAGES", backend, alias, snapshot.backends[alias]?.location))
+            }
         }
-        if let legacy = snapshot.raw["STATICFILES_STORAGE"]?.string { used.append(("STATICFILES_STORAGE", legacy)) }
-        used += snapshot.middlewarePaths.compactMap { $0 }.map { ("MIDDLEWARE", $0) }
+        if let legacy = snapshot.raw["STATICFILES_STORAGE"]?.string { used.append(("STATICFILES_STORAGE", legacy, nil, nil)) }
+        used += snapshot.middlewarePaths.compactMap { $0 }.map { ("MIDDLEWARE", $0, $0, nil) }
         return used.filter { $0.path.hasPrefix("whitenoise.django.") }.map {
             Finding("Removed in WhiteNoise 4.0; use whitenoise.storage.CompressedManifestStaticFilesStorage and WhiteNoiseMiddleware.",
-                    setting: $0.setting, hints: ["\($0.setting) names \($0.path)"])
+                    setting: $0.setting, entry: $0.entry, at: $0.location, hints: ["\($0.setting) names \($0.path)"])
         }
     }
 }

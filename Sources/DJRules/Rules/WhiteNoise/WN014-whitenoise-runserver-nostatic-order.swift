@@ -9,13 +9,14 @@ public struct RunserverNostaticOrderRule: Rule {
             staticfiles, its runserver wins and keeps serving static files itself, so development \
             does not exercise WhiteNoise.
             """,
-        bad: [Example(#"↓INSTALLED_APPS = ["django.contrib.staticfiles", "whitenoise.runserver_nostatic"]"#)],
+        bad: [Example(#"INSTALLED_APPS = ["django.contrib.staticfiles", ↓"whitenoise.runserver_nostatic"]"#)],
         good: [Example(#"INSTALLED_APPS = ["whitenoise.runserver_nostatic", "django.contrib.staticfiles"]"#)])
 
     public init() {}
     public func check(_ context: RuleContext) -> [Finding] {
         guard let order = context.snapshot?.listedAfterStaticfiles("whitenoise.runserver_nostatic") else { return [] }
-        return [Finding("Must come before django.contrib.staticfiles to take effect.", setting: "INSTALLED_APPS",
+        return [Finding("Must come before django.contrib.staticfiles to take effect.",
+                        setting: "INSTALLED_APPS", entry: "whitenoise.runserver_nostatic",
                         hints: ["whitenoise.runserver_nostatic is INSTALLED_APPS[\(order.app)], django.contrib.staticfiles INSTALLED_APPS[\(order.staticfiles)]"])]
     }
 }

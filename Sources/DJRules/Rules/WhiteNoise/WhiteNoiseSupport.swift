@@ -72,13 +72,6 @@ extension SettingsSnapshot {
     }
 }
 
-/// The host of a netloc (`user@host:port`), lower-cased.
-func hostname(_ netloc: String) -> String {
-    let afterUser = netloc.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? netloc
-    let host = afterUser.hasPrefix("[") ? afterUser : String(afterUser.prefix { $0 != ":" })
-    return host.lowercased()
-}
-
 /// Object-storage hosts (S3 and the common S3-compatible services, GCS, Azure Blob). CDN hosts such
 /// as CloudFront's are not among them: a CDN can pull from WhiteNoise.
 func isObjectStorageHost(_ host: String) -> Bool {
