@@ -92,8 +92,8 @@ struct CollectStorageVariantsTests {
     }
 
     /// djstatic reads the sources ahead from a preview taken when the app configs exist; an app's
-    /// ready() then adds a root, renames the manifest in STORAGES and rewrites a source in place at
-    /// the same size and mtime. djstatic collects the changed state byte for byte as Django does,
+    /// ready() then adds a root, switches STORAGES to a storage with another manifest name and
+    /// rewrites a source in place at the same size and mtime. djstatic collects the changed state byte for byte as Django does,
     /// its read-ahead answered for the unchanged files, and the changed file's entry was refused.
     @Test(arguments: ["dj42", "dj52", "dj61"])
     func readyChangesAfterThePreview(_ venv: String) throws {
@@ -101,9 +101,13 @@ struct CollectStorageVariantsTests {
                                environment: ["VARIANT": "ready", "DJSTATIC_TRACE": "1"])
         defer { pair.removeWork() }
         for root in [pair.djangoRoot, pair.ourRoot] {
-            let late = pair.work.appendingPathComponent("late-" + URL(fileURLWithPath: root).lastPathComponent)
-            try FileManager.default.createDirectory(at: late, withIntermediateDirectories: true)
-            try Data(".late{color:red}\n".utf8).write(to: late.appendingPathComponent("late.css"))
+            let name = URL(fileURLWithPath: root).lastPathComponent
+            for (directory, file, text) in [("late-", "late.css", ".late{color:red}\n"),
+                                            ("added-", "added.css", ".added{background:url(late.css)}\n")] {
+                let url = pair.work.appendingPathComponent(directory + name)
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url.appendingPathComponent(file))
+            }
         }
         Thread.sleep(forTimeInterval: 2.2)  // past the read-ahead's racy window: the new file is read ahead
         let outcome = try pair.run(["--noinput"])
@@ -115,7 +119,7 @@ struct CollectStorageVariantsTests {
         let counts = CollectTraceLine(String(trace.first ?? ""))
         #expect(counts.previewed && counts.stale == 1 && counts.read == 8 && counts.answered == 7, "\(outcome.ours.stderr)")
         let fm = FileManager.default
-        #expect(fm.fileExists(atPath: pair.djangoRoot + "/after-ready.json") && fm.fileExists(atPath: pair.djangoRoot + "/shared.css"))
+        #expect(fm.fileExists(atPath: pair.djangoRoot + "/after-ready.json") && fm.fileExists(atPath: pair.djangoRoot + "/added.css"))
         let collected = try fm.contentsOfDirectory(atPath: pair.ourRoot).filter { $0.hasPrefix("late.") && $0 != "late.css" }
         #expect(collected.count == 1)
         let hashed = try String(contentsOfFile: pair.ourRoot + "/" + (collected.first ?? ""), encoding: .utf8)
