@@ -74,6 +74,14 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         var hashedName: String
     }
 
+    /// A rewrite computed before the first pass (`prerewrite`): from the source bytes with this MD5
+    /// digest, with these lookups.
+    struct Prerewrite {
+        var sourceDigest: [UInt8]
+        var bytes: [UInt8]
+        var lookups: Lookups
+    }
+
     public mutating func postProcess(_ files: [FoundFile], dryRun: Bool,
                                      yield: (PostProcessResult) throws(CollectError) -> Void) throws(CollectError) {
         hashedFiles = OrderedMap()  // ManifestFilesMixin: self.hashed_files = {}
@@ -91,8 +99,10 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
         var reached = Set<[UInt8]>()
         var memos: [String: Memo] = [:]
+        let prerewritten = copies.map { prerewrite(Self.depthOrdered(files), adjustableNames, copies: $0) } ?? [:]
         do {
-            try pass(files, adjustableNames, &hashed, copies: copies, reached: &reached, memos: &memos) { result throws(CollectError) in
+            try pass(files, adjustableNames, &hashed, copies: copies, prerewritten: prerewritten, reached: &reached,
+                     memos: &memos) { result throws(CollectError) in
                 if case .failed = result.outcome {
                     try yield(Self.yielded(result))
                 } else if !adjustableNames.contains(Array(result.name.utf8)) {
@@ -109,7 +119,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         for _ in 0..<manifest.maxPostProcessPasses {
             unresolved = []
             var ignored = Set<[UInt8]>()
-            try pass(adjustable, adjustableNames, &hashed, copies: nil, reached: &ignored, memos: &memos) { result throws(CollectError) in
+            try pass(adjustable, adjustableNames, &hashed, copies: nil, prerewritten: [:], reached: &ignored,
+                     memos: &memos) { result throws(CollectError) in
                 results.set(result)
                 if result.substitutions { unresolved.append(result.name) }
             }
@@ -136,14 +147,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// `_post_process`: deepest paths first (stable), each hashed from its source and, when
     /// adjustable, rewritten and re-hashed.
     private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
-                      copies: StaticCopies?, reached: inout Set<[UInt8]>, memos: inout [String: Memo],
-                      _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
-        // len(name.split(os.sep)), deepest first, ties in `paths` order (a stable sort).
-        let depths = files.map { $0.prefixedPath.utf8.reduce(1) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
-        let ordered = files.indices.sorted { a, b in
-            depths[a] != depths[b] ? depths[a] > depths[b] : a < b
-        }.map { files[$0] }
-        for file in ordered {
+                      copies: StaticCopies?, prerewritten: [[UInt8]: Prerewrite], reached: inout Set<[UInt8]>,
+                      memos: inout [String: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
+        for file in Self.depthOrdered(files) {
             let name = file.prefixedPath
             reached.insert(Array(name.utf8))
             if let copy = copies?.copies[Array(name.utf8)] {
@@ -176,33 +182,28 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             var substitutions = true
             if isAdjustable {
                 let oldHashedName = hashedName
-                let lookups = Lookups()
+                var lookups = Lookups()
                 let bytes: [UInt8]
                 var rewrittenDigest: [UInt8]?
                 if readAhead.unmatched(sourceFull, sourcePath: file.sourcePath, patterns: manifest.patterns) {
                     bytes = original  // no pattern matches its text: the rewrite gives it back
                     rewrittenDigest = originalDigest
+                } else if let prerewrite = prerewritten[Array(name.utf8)],
+                          prerewrite.sourceDigest == originalDigest ?? Array(Insecure.MD5.hash(data: original)),
+                          prerewrite.lookups.stillValid(in: hashed) {
+                    bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
+                    lookups = prerewrite.lookups
                 } else {
-                    guard var content = UTF8Encoding.scalars(original) else {
+                    guard let content = UTF8Encoding.scalars(original) else {
                         let error = ReferenceGrammar.decodeError(original)
                         if version < DjangoVersion(5, 0) { throw error }  // 4.2 raises instead of yielding
                         try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
                         throw CollectError("UnboundLocalError", "cannot access local variable 'content' where it is not associated with a value")
                     }
-                    for group in grammar.groups(for: file.sourcePath) {
-                        if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
-                            continue
-                        }
-                        for pattern in group.patterns {
-                            do {
-                                content = try rewrite(content, name: name, pattern: pattern, hashed: hashed, lookups: lookups)
-                            } catch let error where error.type == "ValueError" {
-                                lookups.failed = true
-                                try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
-                            }
-                        }
-                    }
-                    bytes = UTF8Encoding.bytes(content)
+                    bytes = UTF8Encoding.bytes(try rewriteAll(content, name: name, sourcePath: file.sourcePath, hashed: hashed,
+                                                              lookups: lookups) { error throws(CollectError) in
+                        try emit(PassResult(name: name, hashed: nil, outcome: .failed(error), substitutions: false))
+                    })
                 }
                 // Django deletes the old hashed file if it existed, saves the intermediate file
                 // under its name (keep_intermediate_files), then deletes and saves the new one.
@@ -301,9 +302,94 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         }
     }
 
+    /// `_post_process`'s order: len(name.split(os.sep)), deepest first, ties in `paths` order (a
+    /// stable sort).
+    static func depthOrdered(_ files: [FoundFile]) -> [FoundFile] {
+        let depths = files.map { $0.prefixedPath.utf8.reduce(1) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
+        return files.indices.sorted { a, b in
+            depths[a] != depths[b] ? depths[a] > depths[b] : a < b
+        }.map { files[$0] }
+    }
+
+    /// Every pattern of the groups chosen for `sourcePath`, in order (6.1 skips a group none of
+    /// whose patterns matches). A pattern's ValueError (a missing file) goes to `failed`; the next
+    /// pattern still runs, as in Django.
+    private func rewriteAll<H: HashedNames>(_ content: [Unicode.Scalar], name: String, sourcePath: String, hashed: H,
+                                            lookups: Lookups, failed: (CollectError) throws(CollectError) -> Void)
+        throws(CollectError) -> [Unicode.Scalar] {
+        var content = content
+        for group in grammar.groups(for: sourcePath) {
+            if version >= DjangoVersion(6, 1) && !group.patterns.contains(where: { $0.regex.search(content) != nil }) {
+                continue
+            }
+            for pattern in group.patterns {
+                do {
+                    content = try rewrite(content, name: name, pattern: pattern, hashed: hashed, lookups: lookups)
+                } catch let error where error.type == "ValueError" {
+                    lookups.failed = true
+                    try failed(error)
+                }
+            }
+        }
+        return content
+    }
+
+    /// The first pass's rewrites of the CSS/JS, computed on all cores before it: each against what
+    /// the pass will already know when it reaches that file (`KnownBefore`), with the lookups it
+    /// made. The pass takes a rewrite when its source bytes are the same and every lookup answers
+    /// the same in its `hashed` then (the rewrite is then the same text), and rewrites the file
+    /// itself otherwise (a reference to CSS/JS rewritten earlier, a missing file). Not with
+    /// WhiteNoise, which records every hashed name computed; a taken rewrite computes none.
+    private func prerewrite(_ ordered: [FoundFile], _ adjustable: Set<[UInt8]>, copies: StaticCopies) -> [[UInt8]: Prerewrite] {
+        guard hashedNameLog == nil else { return [:] }
+        var positions: [[UInt8]: (position: Int, hashed: String)] = [:]
+        var jobs: [(file: FoundFile, limit: Int)] = []
+        for (position, file) in ordered.enumerated() {
+            let name = Array(file.prefixedPath.utf8)
+            if adjustable.contains(name) {
+                jobs.append((file, position))
+            } else if let copy = copies.copies[name] {
+                positions[Array(file.prefixedPath.replacingOccurrences(of: "\\", with: "/").utf8)] = (position, copy.hashedName)
+            }
+        }
+        let (work, known) = (jobs, positions)
+        let slots = ResultSlots<Prerewrite?, Never>(count: work.count)
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let (file, limit) = work[index]
+            slots.set(index, .success(prerewrite(file, known: KnownBefore(positions: known, limit: limit))))
+        }
+        var out: [[UInt8]: Prerewrite] = [:]
+        for (job, result) in zip(jobs, slots.successes ?? []) {
+            if let result { out[Array(job.file.prefixedPath.utf8)] = result }
+        }
+        return out
+    }
+
+    private func prerewrite(_ file: FoundFile, known: KnownBefore) -> Prerewrite? {
+        guard let full = try? file.source.path(file.sourcePath),
+              !readAhead.unmatched(full, sourcePath: file.sourcePath, patterns: manifest.patterns),
+              let source = try? readAhead.read(full), let content = UTF8Encoding.scalars(source.bytes) else { return nil }
+        let lookups = Lookups()
+        guard let rewritten = try? rewriteAll(content, name: file.prefixedPath, sourcePath: file.sourcePath, hashed: known,
+                                              lookups: lookups, failed: { error throws(CollectError) in throw error })
+        else { return nil }
+        return Prerewrite(sourceDigest: source.md5 ?? Array(Insecure.MD5.hash(data: source.bytes)), bytes: UTF8Encoding.bytes(rewritten),
+                          lookups: lookups)
+    }
+
+    /// What the first pass knows of hashed names when it reaches a file: those of the files before
+    /// it (by position in its order) that are not rewritten.
+    struct KnownBefore: HashedNames {
+        let positions: [[UInt8]: (position: Int, hashed: String)]
+        let limit: Int
+        subscript(key: String) -> String? {
+            positions[Array(key.utf8)].flatMap { $0.position < limit ? $0.hashed : nil }
+        }
+    }
+
     /// `pattern.sub(converter, content)`.
-    private func rewrite(_ content: [Unicode.Scalar], name: String, pattern: ReferenceGrammar.Pattern, hashed: OrderedMap,
-                         lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
+    private func rewrite<H: HashedNames>(_ content: [Unicode.Scalar], name: String, pattern: ReferenceGrammar.Pattern,
+                                         hashed: H, lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
         let blocks = grammar.ignoredBlocks(pattern, in: content)
         do {
             return try pattern.regex.sub(content) { match in
@@ -318,8 +404,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `url_converter(name, hashed_files, template, ignored_blocks)` for one match.
-    private func convert(_ match: PyMatch, in content: [Unicode.Scalar], name: String, template: String,
-                         blocks: [Range<Int>], hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
+    private func convert<H: HashedNames>(_ match: PyMatch, in content: [Unicode.Scalar], name: String, template: String,
+                                         blocks: [Range<Int>], hashed: H, lookups: Lookups) throws(CollectError) -> [Unicode.Scalar] {
         let matchedRange = match.range("matched") ?? match.range
         let matched = Array(content[matchedRange])
         guard let reference = try grammar.reference(match, name: name, blocks: blocks) else { return matched }
@@ -411,7 +497,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `_stored_name(name, hashed_files)`.
-    func storedName(_ name: String, hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> String {
+    func storedName<H: HashedNames>(_ name: String, hashed: H, lookups: Lookups) throws(CollectError) -> String {
         let normalised = PyPath.normpath(name)
         let key = normalised.replacingOccurrences(of: "\\", with: "/")
         let cached = hashed[key]
@@ -421,7 +507,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `_url(self._stored_name, name, force=True, hashed_files=...)`.
-    func url(_ name: String, hashed: OrderedMap, lookups: Lookups) throws(CollectError) -> String {
+    func url<H: HashedNames>(_ name: String, hashed: H, lookups: Lookups) throws(CollectError) -> String {
         let (clean, fragment) = try grammar.urldefrag(name)
         let hashedName = try grammar.urlsplit(clean).path.hasSuffix("/") ? name : try storedName(clean, hashed: hashed, lookups: lookups)
         var final = try storageURL(hashedName)
@@ -465,6 +551,14 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
 }
 
 /// An insertion-ordered `str -> str` map with Python (code point) key equality.
+/// The hashed names a reference lookup consults: the pass's `hashed_files`, or what it will hold
+/// when the first pass reaches a file (`ManifestPostProcessor.KnownBefore`).
+protocol HashedNames {
+    subscript(key: String) -> String? { get }
+}
+
+extension OrderedMap: HashedNames {}
+
 public struct OrderedMap: Sendable {
     private var index: [[UInt8]: Int] = [:]
     public private(set) var pairs: [(String, String)] = []

@@ -7,7 +7,8 @@ import PythonStdlib
 
 /// Source files read before the collect needs them, on the other core while the project's
 /// `django.setup()` still runs (see `CollectPreview`): each file's MD5 and, for the files the
-/// manifest rewrites, its bytes and whether any of the storage's patterns matches its text.
+/// manifest rewrites, whether any of the storage's patterns matches its text. (The bytes are not
+/// kept: reading them again from the page cache costs less than holding every CSS and JS file.)
 ///
 /// The collect asks by path and gets the same answer reading the file would give: an entry is used
 /// only while the file is provably the one that was read — the same device, inode, size, mtime and
@@ -39,8 +40,6 @@ public final class ReadAhead: Sendable {
     struct Entry: @unchecked Sendable {  // timespec: plain integers
         var identity: Identity
         var md5: [UInt8]
-        /// Files the manifest rewrites: their bytes.
-        var bytes: [UInt8]?
         /// Files the manifest rewrites, valid UTF-8: the root-relative path the patterns were chosen
         /// by, and whether none of them matches the text (so rewriting leaves it as it is).
         var unmatched: (sourcePath: String, none: Bool)?
@@ -113,7 +112,6 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
         if rewritten {
             guard let bytes = try? LocalStorage.readFile(path) else { return nil }
             entry.md5 = Array(Insecure.MD5.hash(data: bytes))
-            entry.bytes = bytes
             if let grammar, let content = UTF8Encoding.scalars(bytes) {
                 let none = grammar.groups(for: file.sourcePath).allSatisfy { group in
                     group.patterns.allSatisfy { $0.regex.search(content) == nil }
@@ -140,10 +138,11 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
         return try SafeIO.md5(path)
     }
 
-    /// The file's bytes, with their MD5 digest when it is already known.
+    /// The file's bytes, with their MD5 digest when it is known (the file kept its identity
+    /// while it was read).
     public func read(_ path: String) throws(CollectError) -> (bytes: [UInt8], md5: [UInt8]?) {
-        if let entry = entry(path), let bytes = entry.bytes { return (bytes, entry.md5) }
-        return (try LocalStorage.readFile(path), nil)
+        let bytes = try LocalStorage.readFile(path)
+        return (bytes, entry(path)?.md5)
     }
 
     /// true when it is known that no pattern of `patterns` chosen for `sourcePath` matches the file's
