@@ -9,6 +9,8 @@ public struct CollectPipeline {
         public var summary: CollectSummary
         /// The names copied (or linked), as stored.
         public var copiedNames: [String]
+        /// First-pass rewrites computed on all cores, and taken (nil: no manifest).
+        public var prerewrites: (computed: Int, taken: Int)?
     }
 
     public var description: CollectDescription
@@ -44,6 +46,6 @@ public struct CollectPipeline {
             ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: brotli)
             : manifest
         let summary = try collector.handle(postProcessor: processor)
-        return Outcome(summary: summary, copiedNames: collector.copiedNames)
+        return Outcome(summary: summary, copiedNames: collector.copiedNames, prerewrites: manifest?.prerewrites.value)
     }
 }

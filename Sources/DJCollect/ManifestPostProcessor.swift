@@ -25,6 +25,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     public var readAhead = ReadAhead.none
     /// The stored files `hashedName` has hashed.
     let storedDigests = StoredDigests()
+    /// How many first-pass rewrites were computed ahead, and how many the pass took.
+    public let prerewrites = PrerewriteCount()
 
     public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
         let storage = try description.requireStorage()
@@ -193,6 +195,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                           prerewrite.lookups.stillValid(in: hashed) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
                     lookups = prerewrite.lookups
+                    prerewrites.took()
                 } else {
                     guard let content = UTF8Encoding.scalars(original) else {
                         let error = ReferenceGrammar.decodeError(original)
@@ -362,6 +365,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         for (job, result) in zip(jobs, slots.successes ?? []) {
             if let result { out[Array(job.file.prefixedPath.utf8)] = result }
         }
+        prerewrites.computed(out.count)
         return out
     }
 
@@ -551,6 +555,15 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
 }
 
 /// An insertion-ordered `str -> str` map with Python (code point) key equality.
+/// `ManifestPostProcessor.prerewrites` (shared by the copies of the processor).
+public final class PrerewriteCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = (computed: 0, taken: 0)
+    func computed(_ count: Int) { lock.withLock { counts.computed += count } }
+    func took() { lock.withLock { counts.taken += 1 } }
+    public var value: (computed: Int, taken: Int) { lock.withLock { counts } }
+}
+
 /// The hashed names a reference lookup consults: the pass's `hashed_files`, or what it will hold
 /// when the first pass reaches a file (`ManifestPostProcessor.KnownBefore`).
 protocol HashedNames {

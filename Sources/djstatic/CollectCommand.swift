@@ -224,7 +224,11 @@ struct CollectCommand: ParsableCommand {
         let pipeline = CollectPipeline(description: description, options: collectOptions, version: version,
                                        pythonVersion: snapshot.pythonVersion, brotli: InterpreterServices.brotliCompress,
                                        readAhead: readAhead)
-        let result = Result { () throws(CollectError) in try pipeline.run(console: console).summary }
+        let result = Result { () throws(CollectError) in
+            let outcome = try pipeline.run(console: console)
+            trace.prerewrites = outcome.prerewrites
+            return outcome.summary
+        }
         progress?.clear()
         switch result {
         case .success(let summary):
@@ -325,13 +329,14 @@ final class ReadingAhead: @unchecked Sendable {  // `result` is written before `
 
 /// With DJSTATIC_TRACE set, one line on standard error when collect ends: when the evaluation
 /// previewed the collect, finished reading ahead and returned (seconds since the start), and what
-/// the read-ahead served (`Scripts/bench-collect` and the tests read it).
+/// the read-ahead and the pre-pass served (`Scripts/bench-collect` and the tests read it).
 final class CollectTrace: @unchecked Sendable {
     private let enabled = !(ProcessInfo.processInfo.environment["DJSTATIC_TRACE"] ?? "").isEmpty
     private let start = DispatchTime.now()
     private let lock = NSLock()
     private var marks: [String] = []
     var readAhead: ReadAhead?
+    var prerewrites: (computed: Int, taken: Int)?
 
     func mark(_ event: String) {
         guard enabled else { return }
@@ -345,6 +350,9 @@ final class CollectTrace: @unchecked Sendable {
         var line = "djstatic-trace: " + lock.withLock { marks.joined(separator: "; ") }
         if let statistics = readAhead?.statistics {
             line += "; files read ahead \(statistics.read), answered \(statistics.answered), stale \(statistics.stale)"
+        }
+        if let prerewrites {
+            line += "; pre-pass rewrites \(prerewrites.computed), taken \(prerewrites.taken)"
         }
         printError(line)
     }

@@ -118,6 +118,8 @@ struct CollectStorageVariantsTests {
         #expect(trace.count == 1 && outcome.ours.stderr.split(separator: "\n").count == 1, "\(outcome.ours.stderr)")
         let counts = CollectTraceLine(String(trace.first ?? ""))
         #expect(counts.previewed && counts.stale == 1 && counts.read == 8 && counts.answered == 7, "\(outcome.ours.stderr)")
+        // added.css refers to late.css, rewritten before it: its rewrite computed ahead is not taken.
+        #expect(counts.taken >= 1 && counts.taken < counts.computed, "\(outcome.ours.stderr)")
         let fm = FileManager.default
         #expect(fm.fileExists(atPath: pair.djangoRoot + "/after-ready.json") && fm.fileExists(atPath: pair.djangoRoot + "/added.css"))
         let collected = try fm.contentsOfDirectory(atPath: pair.ourRoot).filter { $0.hasPrefix("late.") && $0 != "late.css" }
@@ -190,7 +192,7 @@ struct CollectStorageVariantsTests {
 /// The counts of a `djstatic-trace:` line (Sources/djstatic/CollectCommand.swift, CollectTrace).
 struct CollectTraceLine {
     var previewed = false
-    var read = 0, answered = 0, stale = 0
+    var read = 0, answered = 0, stale = 0, computed = 0, taken = 0
 
     init(_ line: String) {
         previewed = line.contains("previewed ")
@@ -202,6 +204,8 @@ struct CollectTraceLine {
                 case "ahead": read = value
                 case "answered": answered = value
                 case "stale": stale = value
+                case "rewrites": computed = value
+                case "taken": taken = value
                 default: break
                 }
             }
