@@ -87,9 +87,18 @@ class Tree:
         self.targets = []  # non-adjustable prefixed paths
         self.adjustable = []  # (prefixed path, level)
         self.level = {}
+        self.derived = {}
         self.references = 0
         self.resolved = 0
         self.kinds = {}
+
+    def cached(self, key, build):
+        """A list derived from `adjustable` or `targets`, built once per key: both are complete
+        before any file's text is written, so every call would build the same list, in the same
+        order (without this, generating a tree of N files takes time in N squared)."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
 
     def count(self, kind, resolved=True, n=1):
         self.references += n
@@ -169,7 +178,7 @@ IGNORED_URLS = [
 
 
 def pick_target(tree, rng, level, adjustable_probability=0.35):
-    lower = [p for p, lv in tree.adjustable if lv < level]
+    lower = tree.cached(("lower", level), lambda: [p for p, lv in tree.adjustable if lv < level])
     if lower and rng.random() < adjustable_probability:
         return rng.choice(lower)
     return rng.choice(tree.targets)
@@ -191,7 +200,8 @@ def css_url(tree, rng, name, level, in_quotes_ok=True):
 
 
 def css_import(tree, rng, name, level):
-    lower = [p for p, lv in tree.adjustable if lv < level and p.endswith(".css")]
+    lower = tree.cached(("lower-css", level),
+                        lambda: [p for p, lv in tree.adjustable if lv < level and p.endswith(".css")])
     target = rng.choice(lower) if lower and rng.random() < 0.8 else rng.choice(tree.targets)
     url = reference_path(rng, name, target) + rng.choice(["", "", "", "#x", "?v=2"])
     keyword = rng.choice(["@import", "@import", "@import", "@IMPORT", "@Import", "@ımport", "@İMPORT"])
@@ -219,7 +229,7 @@ def css_rule(tree, rng, name, level):
 
 
 def css_font_face(tree, rng, name, level):
-    fonts = [t for t in tree.targets if t.startswith("fonts/")]
+    fonts = tree.cached("fonts", lambda: [t for t in tree.targets if t.startswith("fonts/")])
     parts = []
     for _ in range(rng.randrange(1, 4)):
         target = rng.choice(fonts)
@@ -270,7 +280,7 @@ def css_string(tree, rng, name, level):
 
 
 def css_sourcemap(tree, rng, name, level, at_column_zero=True):
-    maps = [t for t in tree.targets if t.endswith(".map")]
+    maps = tree.cached("maps", lambda: [t for t in tree.targets if t.endswith(".map")])
     if rng.random() < 0.25:
         url = rng.choice(["data:application/json;base64,e30=", "http://example.com/s.css.map", "//cdn.example.com/s.map"])
         tree.count("css-sourcemap-ignored", resolved=False)
@@ -343,8 +353,8 @@ CSS_FRAGMENTS = [
 
 
 def js_sourcemap(tree, rng, name, level):
-    maps = [t for t in tree.targets if t.endswith(".map")]
-    lower = [p for p, lv in tree.adjustable if lv < level]
+    maps = tree.cached("maps", lambda: [t for t in tree.targets if t.endswith(".map")])
+    lower = tree.cached(("lower", level), lambda: [p for p, lv in tree.adjustable if lv < level])
     if rng.random() < 0.2:
         url = rng.choice(["https://example.com/app.js.map", "data:application/json;base64,e30=", "//cdn.example.com/a.map"])
         tree.count("js-sourcemap-ignored", resolved=False)
@@ -441,7 +451,8 @@ def build(rng, css_count, js_count):
         parts = []
         if level and path.endswith(".css"):
             # make sure chains exist: reference one file of the level just below
-            below = [p for p, lv in tree.adjustable if lv == level - 1 and p.endswith(".css")]
+            below = tree.cached(("below-css", level),
+                                lambda: [p for p, lv in tree.adjustable if lv == level - 1 and p.endswith(".css")])
             if below:
                 target = rng.choice(below)
                 parts.append(f"@import url({reference_path(rng, path, target)});")
