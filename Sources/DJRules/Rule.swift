@@ -99,12 +99,17 @@ public struct RuleDescription: Sendable {
     /// Runs only when selected explicitly (it costs a `django.setup()` and a walk of every static root).
     public var optIn: Bool
     public var requires: Requirement
-    public var bad: [Example]
-    public var good: [Example]
+    /// Built (their `↓` markers parsed) when asked for, not with the description: `check` reads
+    /// every rule's description to pick the enabled rules; only the tests and `djstatic rule CODE`
+    /// read the examples.
+    public var bad: [Example] { makeBad() }
+    public var good: [Example] { makeGood() }
+    private let makeBad: @Sendable () -> [Example]
+    private let makeGood: @Sendable () -> [Example]
 
     public init(code: String, name: String, severity: Severity, summary: String, rationale: String,
                 mirrors: String? = nil, versionAware: Bool = false, optIn: Bool = false, requires: Requirement = .settings,
-                bad: [Example], good: [Example]) {
+                bad: @autoclosure @escaping @Sendable () -> [Example], good: @autoclosure @escaping @Sendable () -> [Example]) {
         self.code = code
         self.name = name
         self.severity = severity
@@ -114,8 +119,8 @@ public struct RuleDescription: Sendable {
         self.versionAware = versionAware
         self.optIn = optIn
         self.requires = requires
-        self.bad = bad
-        self.good = good
+        self.makeBad = bad
+        self.makeGood = good
     }
 }
 
