@@ -51,12 +51,15 @@ def _loads(request_json):
 
 # A byte that os.fsdecode escaped (U+DC80-U+DCFF: a non-UTF-8 path) is one U+FFFD, as values show it.
 _ESCAPED_BYTES = dict.fromkeys(range(0xDC80, 0xDD00), 0xFFFD)
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _answer(obj):
     """The JSON answer to the Swift side, as text UTF-8 can carry: a lone surrogate becomes U+FFFD
     (one per byte of the UTF-8 form it would have, escaped bytes one each)."""
-    text = _json_dumps(obj, ensure_ascii=False).translate(_ESCAPED_BYTES)
+    text = _json_dumps(obj, ensure_ascii=False)
+    if _ESCAPED_BYTE.search(text):  # rare: translate() looks up every character (~1 ms per 30 kB)
+        text = text.translate(_ESCAPED_BYTES)
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
