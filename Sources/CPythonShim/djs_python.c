@@ -33,8 +33,11 @@
     X(PyGILState_Release)                                                                          \
     X(PyThread_get_thread_ident)                                                                   \
     X(PyThreadState_SetAsyncExc)                                                                   \
-    X(Py_CompileString)                                                                            \
-    X(PyImport_ExecCodeModuleEx)                                                                   \
+    X(PySys_GetObject)                                                                             \
+    X(PyUnicode_DecodeFSDefault)                                                                   \
+    X(PySequence_Contains)                                                                         \
+    X(PyList_Insert)                                                                               \
+    X(PyImport_ImportModule)                                                                       \
     X(PyObject_GetAttrString)                                                                      \
     X(PyObject_CallFunctionObjArgs)                                                                \
     X(PyObject_Str)                                                                                \
@@ -144,19 +147,21 @@ static char *take_exception(void) {
     return result;
 }
 
-djs_module *djs_py_load_module(const char *name, const char *source, const char *filename,
-                               char **error) {
+djs_module *djs_py_import_module(const char *directory, const char *name, char **error) {
     PyGILState_STATE gil = p_PyGILState_Ensure();
     djs_module *result = NULL;
-    PyObject *code = p_Py_CompileString(source, filename, Py_file_input);
-    PyObject *module = code ? p_PyImport_ExecCodeModuleEx(name, code, filename) : NULL;
+    PyObject *path = p_PySys_GetObject("path");  // borrowed
+    PyObject *entry = p_PyUnicode_DecodeFSDefault(directory);
+    int present = (path && entry) ? p_PySequence_Contains(path, entry) : -1;
+    int ready = present == 1 || (present == 0 && p_PyList_Insert(path, 0, entry) == 0);
+    PyObject *module = ready ? p_PyImport_ImportModule(name) : NULL;
     if (module) {
         result = malloc(sizeof *result);
         result->module = module;  // new reference, kept for the life of the process
     } else if (error) {
         *error = take_exception();
     }
-    p_Py_DecRef(code);
+    p_Py_DecRef(entry);
     p_PyGILState_Release(gil);
     return result;
 }

@@ -19,12 +19,6 @@ public enum HelperResources {
         executable.deletingLastPathComponent().appendingPathComponent(bundleName + "/Resources")
     }
 
-    /// The path and text of a resource file, nil when it cannot be read.
-    static func source(_ name: String) -> (path: String, text: String)? {
-        let path = directory.appendingPathComponent(name).path
-        return (try? String(contentsOfFile: path, encoding: .utf8)).map { (path, $0) }
-    }
-
     static func missing(_ name: String) -> String {
         "\(directory.appendingPathComponent(name).path) is missing: djstatic's Python helpers ship beside the executable "
             + "(\(bundleName)/); install the whole wheel or build directory, not the binary alone"

@@ -103,11 +103,12 @@ public final class PythonRuntime: @unchecked Sendable {
         guard djs_py_initialize(requested.home, &message, message.count) == 0 else {
             throw .initialize(Self.text(message))
         }
-        guard let (path, source) = HelperResources.source("djstatic_evaluator.py") else {
+        let directory = HelperResources.directory.path
+        guard FileManager.default.isReadableFile(atPath: directory + "/djstatic_evaluator.py") else {
             throw .helper(HelperResources.missing("djstatic_evaluator.py"))
         }
         var error: UnsafeMutablePointer<CChar>?
-        guard let module = djs_py_load_module("djstatic_evaluator", source, path, &error) else {
+        guard let module = djs_py_import_module(directory, "djstatic_evaluator", &error) else {
             let text = error.map { String(cString: $0) } ?? "unknown error"
             djs_free(error)
             throw .helper(text)

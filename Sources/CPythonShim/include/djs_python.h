@@ -26,10 +26,11 @@ int djs_py_load(const char *library_path, char *error, size_t error_len);
 /// The GIL is released on return; every later call takes it (from any thread) with PyGILState.
 int djs_py_initialize(const char *home, char *error, size_t error_len);
 
-/// Compiles `source` with `filename` and executes it as module `name` (a real entry in
-/// sys.modules). Returns NULL and sets *error (malloc'd, free with djs_free) on failure.
-djs_module *djs_py_load_module(const char *name, const char *source, const char *filename,
-                               char **error);
+/// Imports module `name` from `directory` (put first on sys.path unless already there) with
+/// Python's own import system, so a `__pycache__` beside the source (pip compiles one when it
+/// installs the wheel) spares compiling it. Returns NULL and sets *error (malloc'd, free with
+/// djs_free) on failure.
+djs_module *djs_py_import_module(const char *directory, const char *name, char **error);
 
 /// Calls `module.function(argument)` with one str argument; the function must return str.
 /// Returns a malloc'd UTF-8 string (free with djs_free), or NULL with *error set.
