@@ -363,6 +363,8 @@ public final class ResultSlots<Value, Failure: Error>: @unchecked Sendable {
     private var results: [Result<Value, Failure>?]
     public init(count: Int) { results = Array(repeating: nil, count: count) }
     public func set(_ index: Int, _ result: Result<Value, Failure>) { lock.withLock { results[index] = result } }
+    /// One job's result, if it ran.
+    public func result(_ index: Int) -> Result<Value, Failure>? { lock.withLock { results[index] } }
     /// The first failure in job order.
     public var firstError: Failure? {
         lock.withLock {

@@ -101,7 +101,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
         var reached = Set<[UInt8]>()
         var memos: [String: Memo] = [:]
-        let prerewritten = copies.map { prerewrite(Self.depthOrdered(files), adjustableNames, copies: $0) } ?? [:]
+        let prerewritten = Prerewrites(self, ordered: Self.depthOrdered(files), adjustable: adjustableNames, copies: copies)
         do {
             try pass(files, adjustableNames, &hashed, copies: copies, prerewritten: prerewritten, reached: &reached,
                      memos: &memos) { result throws(CollectError) in
@@ -121,7 +121,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         for _ in 0..<manifest.maxPostProcessPasses {
             unresolved = []
             var ignored = Set<[UInt8]>()
-            try pass(adjustable, adjustableNames, &hashed, copies: nil, prerewritten: [:], reached: &ignored,
+            try pass(adjustable, adjustableNames, &hashed, copies: nil, prerewritten: nil, reached: &ignored,
                      memos: &memos) { result throws(CollectError) in
                 results.set(result)
                 if result.substitutions { unresolved.append(result.name) }
@@ -149,7 +149,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// `_post_process`: deepest paths first (stable), each hashed from its source and, when
     /// adjustable, rewritten and re-hashed.
     private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
-                      copies: StaticCopies?, prerewritten: [[UInt8]: Prerewrite], reached: inout Set<[UInt8]>,
+                      copies: StaticCopies?, prerewritten: Prerewrites?, reached: inout Set<[UInt8]>,
                       memos: inout [String: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
         for file in Self.depthOrdered(files) {
             let name = file.prefixedPath
@@ -190,7 +190,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 if readAhead.unmatched(sourceFull, sourcePath: file.sourcePath, patterns: manifest.patterns) {
                     bytes = original  // no pattern matches its text: the rewrite gives it back
                     rewrittenDigest = originalDigest
-                } else if let prerewrite = prerewritten[Array(name.utf8)],
+                } else if let prerewrite = prerewritten?.take(Array(name.utf8)),
                           prerewrite.sourceDigest == originalDigest ?? Array(Insecure.MD5.hash(data: original)),
                           prerewrite.lookups.stillValid(in: hashed) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
@@ -337,39 +337,67 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         return content
     }
 
-    /// The first pass's rewrites of the CSS/JS, computed on all cores before it: each against what
-    /// the pass will already know when it reaches that file (`KnownBefore`), with the lookups it
-    /// made. The pass takes a rewrite when its source bytes are the same and every lookup answers
-    /// the same in its `hashed` then (the rewrite is then the same text), and rewrites the file
-    /// itself otherwise (a reference to CSS/JS rewritten earlier, a missing file). Not with
-    /// WhiteNoise, which records every hashed name computed; a taken rewrite computes none.
-    private func prerewrite(_ ordered: [FoundFile], _ adjustable: Set<[UInt8]>, copies: StaticCopies) -> [[UInt8]: Prerewrite] {
-        guard hashedNameLog == nil else { return [:] }
-        var positions: [[UInt8]: (position: Int, hashed: String)] = [:]
-        var jobs: [(file: FoundFile, limit: Int)] = []
-        for (position, file) in ordered.enumerated() {
-            let name = Array(file.prefixedPath.utf8)
-            if adjustable.contains(name) {
-                jobs.append((file, position))
-            } else if let copy = copies.copies[name] {
-                positions[Array(file.prefixedPath.replacingOccurrences(of: "\\", with: "/").utf8)] = (position, copy.hashedName)
+    /// The first pass's rewrites of the CSS/JS, computed on all cores ahead of it, a window of
+    /// files at a time (memory stays bounded by the window): each against what the pass will
+    /// already know when it reaches that file (`KnownBefore`), with the lookups it made. The pass
+    /// takes a rewrite when its source digest is the same and every lookup answers the same in its
+    /// `hashed` then (the rewrite is then the same text), and rewrites the file itself otherwise
+    /// (a reference to CSS/JS rewritten earlier, a missing file). Not with WhiteNoise, which
+    /// records every hashed name computed; a taken rewrite computes none.
+    final class Prerewrites {
+        static let window = 256
+        private let processor: ManifestPostProcessor
+        private let jobs: [(file: FoundFile, limit: Int)]
+        private let jobIndex: [[UInt8]: Int]
+        private let known: [[UInt8]: (position: Int, hashed: String)]
+        private var computedUpTo = 0
+        private var ready: [[UInt8]: Prerewrite] = [:]
+
+        init(_ processor: ManifestPostProcessor, ordered: [FoundFile], adjustable: Set<[UInt8]>, copies: StaticCopies?) {
+            self.processor = processor
+            var positions: [[UInt8]: (position: Int, hashed: String)] = [:]
+            var jobs: [(file: FoundFile, limit: Int)] = []
+            if let copies, processor.hashedNameLog == nil {
+                for (position, file) in ordered.enumerated() {
+                    let name = Array(file.prefixedPath.utf8)
+                    if adjustable.contains(name) {
+                        jobs.append((file, position))
+                    } else if let copy = copies.copies[name] {
+                        positions[Array(file.prefixedPath.replacingOccurrences(of: "\\", with: "/").utf8)] = (position, copy.hashedName)
+                    }
+                }
             }
+            self.jobs = jobs
+            self.known = positions
+            jobIndex = Dictionary(jobs.enumerated().map { (Array($0.element.file.prefixedPath.utf8), $0.offset) },
+                                  uniquingKeysWith: { first, _ in first })
         }
-        let (work, known) = (jobs, positions)
-        let slots = ResultSlots<Prerewrite?, Never>(count: work.count)
-        DispatchQueue.concurrentPerform(iterations: work.count) { index in
-            let (file, limit) = work[index]
-            slots.set(index, .success(prerewrite(file, known: KnownBefore(positions: known, limit: limit))))
+
+        /// The rewrite computed ahead for `name`, computing the window that starts with it first.
+        func take(_ name: [UInt8]) -> Prerewrite? {
+            if let found = ready.removeValue(forKey: name) { return found }
+            guard let index = jobIndex[name], index >= computedUpTo else { return nil }
+            let window = Array(jobs[index..<min(index + Self.window, jobs.count)])
+            computedUpTo = index + window.count
+            let (processor, known) = (self.processor, self.known)
+            let slots = ResultSlots<Prerewrite?, Never>(count: window.count)
+            DispatchQueue.concurrentPerform(iterations: window.count) { slot in
+                let (file, limit) = window[slot]
+                slots.set(slot, .success(processor.prerewrite(file, known: KnownBefore(positions: known, limit: limit))))
+            }
+            var computed = 0
+            for (job, result) in zip(window, slots.successes ?? []) {
+                if let result {
+                    ready[Array(job.file.prefixedPath.utf8)] = result
+                    computed += 1
+                }
+            }
+            processor.prerewrites.computed(computed)
+            return ready.removeValue(forKey: name)
         }
-        var out: [[UInt8]: Prerewrite] = [:]
-        for (job, result) in zip(jobs, slots.successes ?? []) {
-            if let result { out[Array(job.file.prefixedPath.utf8)] = result }
-        }
-        prerewrites.computed(out.count)
-        return out
     }
 
-    private func prerewrite(_ file: FoundFile, known: KnownBefore) -> Prerewrite? {
+    func prerewrite(_ file: FoundFile, known: KnownBefore) -> Prerewrite? {
         guard let full = try? file.source.path(file.sourcePath),
               !readAhead.unmatched(full, sourcePath: file.sourcePath, patterns: manifest.patterns),
               let source = try? readAhead.read(full), let content = UTF8Encoding.scalars(source.bytes) else { return nil }

@@ -76,9 +76,10 @@ public final class ReadAhead: Sendable {
     }
 
     /// Reads every file the (previewed) description's finders list; nothing unless the storage
-    /// keeps a manifest (only its post-processing reads the sources again).
+    /// keeps a manifest (only its post-processing reads the sources again). Stops early once
+    /// `stop` is set (the evaluation returned: the collect does the rest on all cores).
     public static func read(_ description: CollectDescription, options: CollectOptions, version: DjangoVersion,
-                            pythonVersion: String) -> ReadAhead {
+                            pythonVersion: String, stop: StopFlag = StopFlag()) -> ReadAhead {
         guard let patterns = description.storage?.manifest?.patterns else { return .none }
         let grammar = try? ReferenceGrammar(patterns: patterns, version: version, staticURL: description.staticURL ?? "",
                                     pythonVersion: pythonVersion)
@@ -96,11 +97,14 @@ public final class ReadAhead: Sendable {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: files.count, by: workers) {
+                if stop.isSet { break }
                 slots.set(index, .success(entry(files[index].path, files[index].file, grammar: grammar, started: started)))
             }
         }
         var entries: [String: Entry] = [:]
-        for (found, entry) in zip(files, slots.successes ?? []) { entries[found.path] = entry }
+        for (index, found) in files.enumerated() {
+            if case .success(let entry?)? = slots.result(index) { entries[found.path] = entry }
+        }
         return ReadAhead(entries: entries, patterns: patterns)
     }
 
@@ -151,6 +155,15 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
         guard patterns == self.patterns, let found = entry(path)?.unmatched, found.sourcePath == sourcePath else { return false }
         return found.none
     }
+}
+
+/// A flag one thread sets and others read.
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    public init() {}
+    public func raise() { lock.withLock { set = true } }
+    public var isSet: Bool { lock.withLock { set } }
 }
 
 /// The MD5 digests of stored files that `hashed_name` hashes again and again (every reference to

@@ -308,20 +308,24 @@ struct CollectCommand: ParsableCommand {
 final class ReadingAhead: @unchecked Sendable {  // `result` is written before `done` is signalled, read after
     private let done = DispatchSemaphore(value: 0)
     private var result = ReadAhead.none
+    private let stop = StopFlag()
 
     init(_ preview: CollectPreview, options: CollectOptions, trace: CollectTrace) {
         Thread.detachNewThread { [self] in
             if let previewed = preview.receive() {
                 trace.mark("previewed")
                 result = ReadAhead.read(previewed.description, options: options, version: previewed.djangoVersion,
-                                        pythonVersion: previewed.pythonVersion)
+                                        pythonVersion: previewed.pythonVersion, stop: stop)
                 trace.mark("read ahead")
             }
             done.signal()
         }
     }
 
+    /// What was read by the time the evaluation returned (reading stops then: with a light
+    /// setup the collect would otherwise wait for it).
     func wait() -> ReadAhead {
+        stop.raise()
         done.wait()
         return result
     }
