@@ -75,6 +75,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DJSettingsTests", dependencies: ["DJSettings"]),
+        .testTarget(name: "DJStaticFilesTests", dependencies: ["DJStaticFiles"]),
         .testTarget(name: "DJCheckTests", dependencies: ["DJProject", "DJRules", "DJOutput", "DJPython"]),
         .testTarget(name: "CLITests"),
         .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", "S3Addressing", .product(name: "Crypto", package: "swift-crypto")],

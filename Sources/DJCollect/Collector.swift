@@ -309,10 +309,8 @@ public struct Collector {
             }
             // The link is made under a temporary name and renamed over the old one.
             let partial = SafeIO.partialName(for: full)
-            PartialFiles.shared.begin(partial)
-            if symlink(sourcePath, partial) != 0 {
+            if PartialFiles.shared.create(partial, { symlink(sourcePath, partial) }) != 0 {
                 let code = errno
-                PartialFiles.shared.end(partial)
                 throw CollectError("CommandError", CollectError.os("symlink", full, errno: code).message)
             }
             if !PartialFiles.shared.commit(partial, as: full) {

@@ -126,11 +126,10 @@ public enum SafeIO {
         var fd: Int32 = -1
         for _ in 0..<16 {
             partial = partialName(for: final)
-            PartialFiles.shared.begin(partial)
-            fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            let name = partial
+            fd = PartialFiles.shared.create(name) { open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666) }
             if fd >= 0 { break }
             let code = errno
-            PartialFiles.shared.end(partial)
             if code != EEXIST { throw CollectError.os("open", final, errno: code) }
         }
         guard fd >= 0 else { throw CollectError.os("open", final, errno: EEXIST) }
@@ -206,30 +205,58 @@ public enum SafeIO {
 }
 
 /// The temporary files being written right now, so that an interrupted run (Ctrl-C, SIGTERM)
-/// removes them before it exits: `abandonAll` runs on the signal watcher thread, takes the lock
-/// for good (no file is renamed into place after it) and unlinks every one.
+/// removes them before it exits. Creating a temporary file (with its registration) and renaming
+/// one into place each hold a shared lock, so writer threads never wait for each other;
+/// `abandonAll`, on the signal watcher thread, takes that lock exclusively and for good: it waits
+/// for every creation and rename in flight, so no file created a moment before the signal escapes
+/// it, and none is created or renamed into place after it.
 public final class PartialFiles: @unchecked Sendable {
     public static let shared = PartialFiles()
+    /// Shared: creating or renaming a temporary file. Exclusive (never released): abandoning.
+    private let gate: UnsafeMutablePointer<pthread_rwlock_t> = {
+        let gate = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+        var attributes = pthread_rwlockattr_t()
+        pthread_rwlockattr_init(&attributes)
+        // glibc prefers readers by default: busy writer threads could keep the watcher out.
+        pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+        pthread_rwlock_init(gate, &attributes)
+        pthread_rwlockattr_destroy(&attributes)
+        return gate
+    }()
+    /// Guards the two sets (the gate lets many threads in at once).
     private let lock = NSLock()
     private var paths = Set<String>()
     private var directories = Set<String>()
 
-    /// Registers a temporary file about to be created.
-    package func begin(_ path: String) {
-        lock.withLock { _ = paths.insert(path) }
+    package init() {}
+
+    /// Creates the temporary file `path` with `make` (which returns a descriptor or 0, or -1 with
+    /// errno set) and registers it, as one step for `abandonAll`. Returns what `make` returned,
+    /// with errno preserved on failure.
+    package func create(_ path: String, _ make: () -> Int32) -> Int32 {
+        pthread_rwlock_rdlock(gate)
+        let result = make()
+        let code = errno
+        if result >= 0 { lock.withLock { _ = paths.insert(path) } }
+        pthread_rwlock_unlock(gate)
+        errno = code
+        return result
     }
 
+    /// Forgets a temporary file that was removed.
     package func end(_ path: String) {
         lock.withLock { _ = paths.remove(path) }
     }
 
     /// Renames a finished temporary file into place; false (errno set) if it could not be.
     package func commit(_ path: String, as final: String) -> Bool {
-        lock.withLock {
-            guard rename(path, final) == 0 else { return false }
-            paths.remove(path)
-            return true
-        }
+        pthread_rwlock_rdlock(gate)
+        let renamed = rename(path, final) == 0
+        let code = errno
+        if renamed { end(path) }
+        pthread_rwlock_unlock(gate)
+        errno = code
+        return renamed
     }
 
     /// A private directory (S3 staging) removed when the run is interrupted.
@@ -241,11 +268,12 @@ public final class PartialFiles: @unchecked Sendable {
         lock.withLock { _ = directories.remove(path) }
     }
 
-    /// Stops every further rename and removes the files and directories in progress. Never
-    /// releases the lock: the caller is about to exit.
+    /// Waits for the creations and renames in flight, stops every further one and removes the
+    /// files and directories in progress. Never releases the gate: the caller is about to exit.
     public func abandonAll() {
-        lock.lock()
-        for path in paths { Glibc.unlink(path) }
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+        pthread_rwlock_wrlock(gate)
+        let (files, trees) = lock.withLock { (paths, directories) }
+        for path in files { Glibc.unlink(path) }
+        for directory in trees { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
