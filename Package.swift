@@ -57,7 +57,7 @@ let package = Package(
         // Collect to S3: the collect pipeline's staged tree as django-storages' objects, synced by
         // djstatic's S3 client; what only the interpreter knows (credentials, MIME types) is handed in.
         .target(name: "DJUpload", dependencies: [
-            "DJCollect", "DJS3", "DJSettings", "DJStaticFiles", "S3Addressing",
+            "DJCollect", "DJS3", "DJSettings", "DJStaticFiles", "PythonStdlib", "S3Addressing",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Release retention: which releases' manifests to keep, what only dropped ones name, deleted

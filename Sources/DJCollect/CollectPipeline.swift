@@ -9,6 +9,8 @@ public struct CollectPipeline {
         public var summary: CollectSummary
         /// The names copied (or linked), as stored.
         public var copiedNames: [String]
+        /// What post-processing reported processed (`Collector.postProcessed`).
+        public var postProcessed: [(original: String, hashed: String)]
         /// First-pass rewrites computed on all cores, and taken (nil: no manifest).
         public var prerewrites: (computed: Int, taken: Int)?
     }
@@ -46,6 +48,7 @@ public struct CollectPipeline {
             ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: brotli)
             : manifest
         let summary = try collector.handle(postProcessor: processor)
-        return Outcome(summary: summary, copiedNames: collector.copiedNames, prerewrites: manifest?.prerewrites.value)
+        return Outcome(summary: summary, copiedNames: collector.copiedNames, postProcessed: collector.postProcessed,
+                       prerewrites: manifest?.prerewrites.value)
     }
 }

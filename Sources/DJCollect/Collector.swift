@@ -110,7 +110,9 @@ public struct Collector {
     private var copied = OrderedPathSet()
     private var symlinked = OrderedPathSet()
     private var unmodified = OrderedPathSet()
-    private var postProcessed: [String] = []
+    /// Every file post-processing reported processed, with its hashed name (Django's
+    /// `post_processed_files`: a file processed again in a later pass appears again).
+    public private(set) var postProcessed: [(original: String, hashed: String)] = []
     /// Copies decided during the walk, written on all cores once the walk is done (unless the
     /// target lies inside a source root, where Django's walk would see its own output).
     private var pendingCopies: [(source: String, name: String)] = []
@@ -215,7 +217,7 @@ public struct Collector {
                 throw version >= DjangoVersion(6, 1) ? CollectError("CommandError", ([error.message] + error.notes).joined(separator: "\n")) : error
             case .processed(let original, let hashed):
                 log("Post-processed '\(original)' as '\(hashed)'")
-                postProcessed.append(original)
+                postProcessed.append((original, hashed))
             case .skipped(let original):
                 log("Skipped post-processing '\(original)'")
             }

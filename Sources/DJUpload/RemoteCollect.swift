@@ -75,12 +75,84 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
 
     public func run() async throws -> Outcome {
         if options.link { throw CollectError("CommandError", "Can't symlink to a remote destination.") }
-        let staging = FileManager.default.temporaryDirectory.appendingPathComponent("djstatic-stage-\(UUID().uuidString)").path
+        let staging = Self.stagingParent(for: description, options: options) + "/djstatic-stage-\(UUID().uuidString)"
         PartialFiles.shared.registerDirectory(staging)  // removed on Ctrl-C too
         defer {
             try? FileManager.default.removeItem(atPath: staging)
             PartialFiles.shared.unregisterDirectory(staging)
         }
+        let (store, close) = try makeStore(target)
+        let verbosity = options.verbosity
+        let dryRun = options.dryRun
+        let out = MessageSink(console.out)
+        let uploader = Uploader(store: store, prefix: S3Keys.prefix(location: target.location),
+                                concurrency: max(16, target.maxConcurrency)) { step in
+            switch (step.action, dryRun) {
+            case (.upload, true) where verbosity >= 1: out.write("Pretending to upload '\(step.key)'")
+            case (.delete, true) where verbosity >= 1: out.write("Pretending to delete '\(step.key)'")
+            case (.upload, false) where verbosity >= 2: out.write("Uploading '\(step.key)'")
+            case (.delete, false) where verbosity >= 2: out.write("Deleting '\(step.key)'")
+            default: break
+            }
+        }
+        // The bucket is listed while the tree is staged (a listing of thousands of keys takes
+        // about as long as the staging collect).
+        let listing = uploader.startListing()
+        let staged: Staged
+        do {
+            staged = try stage(in: staging)
+        } catch {
+            listing.cancel()
+            await close()
+            throw error
+        }
+        var summary = staged.collected.summary
+        summary.dryRun = options.dryRun
+        let report = await uploader.run(staged.objects, manifest: staged.manifest, clear: options.clear, dryRun: dryRun,
+                                        force: forceUpload, listing: listing)
+        await close()
+        // The staging collect copied every file; what reached the bucket is what counts, as for
+        // Django, which skips a file the bucket already holds: a file uploaded (or, dry run, to
+        // be) is a copy, one whose object already holds the same bytes is unmodified, a failed
+        // upload is neither.
+        let failed = Set(report.failures.map(\.key))
+        let attempted = Set(report.steps.filter { $0.action == .upload }.map(\.key))
+        let present = Set(report.steps.filter { $0.action == .skip }.map(\.key))
+        var written = 0, unchanged = 0
+        for name in staged.collected.copiedNames {
+            guard let key = try? Self.key(location: target.location, name: name), !failed.contains(key) else { continue }
+            if attempted.contains(key) { written += 1 } else if present.contains(key) { unchanged += 1 }
+        }
+        summary.modified = written
+        summary.unmodified += unchanged
+        // Django's post-processing does nothing in a dry run.
+        if options.dryRun { summary.postProcessed = 0 }
+        // The staging tree starts empty, so every hashed copy of a file that is not rewritten was
+        // processed there; Django processes one only when the bucket lacks its hashed name (after
+        // --clear, it lacks every one).
+        if !options.clear, !options.dryRun, let manifest = description.storage?.manifest, let listed = try? await listing.value,
+           let grammar = try? ReferenceGrammar(patterns: manifest.patterns, version: version,
+                                               staticURL: description.staticURL ?? "", pythonVersion: pythonVersion) {
+            let location = target.location
+            summary.postProcessed -= staged.collected.postProcessed.count { file in
+                !grammar.isAdjustable(file.original)
+                    && (try? Self.key(location: location, name: file.hashed)).map { listed[$0] != nil } == true
+            }
+        }
+        return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,
+                       manifestKey: staged.manifest?.key)
+    }
+
+    /// The staging collect and the objects made of its tree.
+    struct Staged {
+        var collected: CollectPipeline.Outcome
+        var objects: [PreparedObject]
+        var manifest: PreparedObject?
+    }
+
+    /// Collects into `staging` with the native pipeline and prepares every file (and the
+    /// manifest, written last) as the object django-storages would write.
+    private func stage(in staging: String) throws -> Staged {
         var staged = description
         staged.storage?.location = staging + "/files"
         staged.storage?.manifest?.location = staging + "/manifest"
@@ -94,9 +166,6 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         let collected = try CollectPipeline(description: staged, options: stagingOptions, version: version,
                                             pythonVersion: pythonVersion, displayedDestination: "",
                                             readAhead: readAhead).run(console: stagingConsole)
-        var summary = collected.summary
-        summary.dryRun = options.dryRun
-
         let names = Self.files(under: staging + "/files")
         let location = target.location
         let keys = try names.map { name throws(CollectError) in try Self.key(location: location, name: name) }
@@ -123,40 +192,32 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
                                  gzipped: staging + "/gzip/manifest/" + manifestName,
                                  guessed: guessed[names.count], headers: target.manifestHeaders ?? headers)
         }
+        return Staged(collected: collected, objects: objects, manifest: manifestObject)
+    }
 
-        let (store, close) = try makeStore(target)
-        let verbosity = options.verbosity
-        let dryRun = options.dryRun
-        let out = MessageSink(console.out)
-        let uploader = Uploader(store: store, prefix: S3Keys.prefix(location: target.location),
-                                concurrency: max(16, target.maxConcurrency)) { step in
-            switch (step.action, dryRun) {
-            case (.upload, true) where verbosity >= 1: out.write("Pretending to upload '\(step.key)'")
-            case (.delete, true) where verbosity >= 1: out.write("Pretending to delete '\(step.key)'")
-            case (.upload, false) where verbosity >= 2: out.write("Uploading '\(step.key)'")
-            case (.delete, false) where verbosity >= 2: out.write("Deleting '\(step.key)'")
-            default: break
-            }
+    /// Where the staging tree is made: `$TMPDIR` when set (the user's choice); else `/dev/shm`
+    /// (Linux's shared-memory tmpfs; in containers often 64 MB) when it has room for twice what
+    /// the tree can hold (the sources, their hashed copies and gzipped copies: three times the
+    /// sources), since creating thousands of files there costs a fraction of what it costs on
+    /// disk (collect-s3's unchanged re-deploy: 6.5 s on ext4, 3.1 s on tmpfs); else the system's
+    /// temporary directory.
+    static func stagingParent(for description: CollectDescription, options: CollectOptions,
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              memory: String = "/dev/shm") -> String {
+        let temporary = FileManager.default.temporaryDirectory.path
+        if let chosen = environment["TMPDIR"], !chosen.isEmpty { return temporary }
+        var filesystem = statvfs()
+        guard statvfs(memory, &filesystem) == 0, access(memory, W_OK | X_OK) == 0 else { return temporary }
+        let free = Int64(filesystem.f_bavail) * Int64(filesystem.f_frsize)
+        let finders = StaticFinders(description)
+        var sources: Int64 = 0
+        // Unreadable roots are the collect's to report; here they only count for nothing.
+        try? finders.walk(ignoring: finders.ignorePatterns(extra: options.ignorePatterns,
+                                                           useDefaults: options.useDefaultIgnorePatterns)) { file in
+            var info = stat()
+            if let path = try? file.source.path(file.sourcePath), stat(path, &info) == 0 { sources += Int64(info.st_size) }
         }
-        let report = await uploader.run(objects, manifest: manifestObject, clear: options.clear, dryRun: dryRun,
-                                        force: forceUpload)
-        await close()
-        if !report.failures.isEmpty {
-            // The staging collect copied every file; what reached the bucket is what counts. A
-            // failed upload is no copy, an object already there with the same bytes is unmodified.
-            let failed = Set(report.failures.map(\.key))
-            let attempted = Set(report.steps.filter { $0.action == .upload }.map(\.key))
-            let present = Set(report.steps.filter { $0.action == .skip }.map(\.key))
-            var written = 0, unchanged = 0
-            for name in collected.copiedNames {
-                guard let key = try? Self.key(location: location, name: name), !failed.contains(key) else { continue }
-                if attempted.contains(key) { written += 1 } else if present.contains(key) { unchanged += 1 }
-            }
-            summary.modified = written
-            summary.unmodified += unchanged
-        }
-        return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,
-                       manifestKey: manifestKey)
+        return free >= 2 * 3 * sources ? memory : temporary
     }
 
     static func key(location: String, name: String) throws(CollectError) -> String {

@@ -40,13 +40,14 @@ public struct Uploader: Sendable {
 
     /// Uploads `objects`, then `manifest`; with `clear`, deletes the objects under the prefix that
     /// are not part of this upload, once the new manifest is live. `dryRun` only plans.
-    /// `force` writes unchanged objects too (headers are not part of the ETag).
+    /// `force` writes unchanged objects too (headers are not part of the ETag). `listing`: the
+    /// bucket's listing already under way (`startListing`); else it is listed now.
     public func run(_ objects: [PreparedObject], manifest: PreparedObject?, clear: Bool, dryRun: Bool,
-                    force: Bool = false) async -> Report {
+                    force: Bool = false, listing: Task<[String: String], any Error>? = nil) async -> Report {
         var report = Report()
         let existing: [String: String]
         do {
-            existing = try await store.list(prefix: prefix)
+            existing = try await (listing ?? startListing()).value
         } catch {
             report.failures.append((prefix, "listing failed: \(error)"))
             return report
@@ -99,6 +100,12 @@ public struct Uploader: Sendable {
         report.deleted = stale.count - deleteFailures.count
         report.failures += deleteFailures
         return report
+    }
+
+    /// Lists the objects under the prefix (key -> ETag) in the background.
+    public func startListing() -> Task<[String: String], any Error> {
+        let store = store, prefix = prefix
+        return Task { try await store.list(prefix: prefix) }
     }
 
     /// Runs `body` for every item, at most `concurrency` at a time; the failures, in item order.

@@ -128,6 +128,19 @@ struct CollectS3Tests {
                                                      "--noinput"] + extra, environment: environment, currentDirectory: project)
     }
 
+    /// The counts in collectstatic's last line ("3 static files copied, 40 unmodified, 3 post-processed."):
+    /// copied, unmodified, post-processed, each only when Django prints it.
+    static func summaryCounts(_ stdout: String) -> [String: Int] {
+        let line = stdout.split(separator: "\n").last { $0.contains("static file") } ?? ""
+        var counts: [String: Int] = [:]
+        for part in line.split(separator: ",") {
+            let words = part.split(separator: " ")
+            guard let number = words.first.flatMap({ Int($0) }), let last = words.last else { continue }
+            counts[part.contains(" copied") ? "copied" : String(last.hasSuffix(".") ? last.dropLast() : last)] = number
+        }
+        return counts.filter { $0.value != 0 }
+    }
+
     static func differences(_ expected: [String: Any], _ actual: [String: Any]) -> [String] {
         var out: [String] = []
         for key in Set(expected.keys).union(actual.keys).sorted() {
@@ -148,10 +161,12 @@ struct CollectS3Tests {
         let project = try Self.project()
         defer { try? FileManager.default.removeItem(at: project) }
         #expect(try server.bucket(["create", "django", "ours"]).status == 0)
-        for run in ["first deploy", "unchanged re-deploy"] {
-            let django = try deploy("django", project: project, server: server, bucket: "django", scenario: scenario)
+        for run in ["first deploy", "unchanged re-deploy", "dry run"] {
+            let dryRun = run == "dry run" ? ["--dry-run"] : []
+            let django = try deploy("django", project: project, server: server, bucket: "django", scenario: scenario,
+                                    extra: dryRun)
             let ours = try deploy("djstatic", project: project, server: server, bucket: "ours", scenario: scenario,
-                                  extra: ["--format", "json"])
+                                  extra: ["--format", "json"] + dryRun)
             try #require(django.status == 0, "\(run): \(django.summary)")
             try #require(ours.status == 0, "\(run): \(ours.summary)")
             let expected = try server.dump("django"), actual = try server.dump("ours")
@@ -159,8 +174,14 @@ struct CollectS3Tests {
             #expect(differences.isEmpty,
                     "\(scenario.name), \(run): \(differences.count) differences:\n\(differences.prefix(15).joined(separator: "\n"))")
             #expect(expected.count > 100, "the deploy should hold the admin's files and the fixture's")
-            let upload = try #require(try jsonObject(ours.stdout, what: "collect --format json")["upload"] as? [String: Any])
-            if run == "unchanged re-deploy" {
+            let report = try jsonObject(ours.stdout, what: "collect --format json")
+            let upload = try #require(report["upload"] as? [String: Any])
+            // The summary counts what Django's does: on a re-deploy, what the bucket already holds is unmodified.
+            let counts = Self.summaryCounts(django.stdout)
+            let ourCounts = ["copied": report["copied"] as? Int ?? -1, "unmodified": report["unmodified"] as? Int ?? -1,
+                             "post-processed": report["post_processed"] as? Int ?? -1].filter { $0.value != 0 }
+            #expect(counts == ourCounts, "\(scenario.name), \(run): Django's summary \(counts), djstatic's \(ourCounts)")
+            if run != "first deploy" {
                 #expect(upload["uploaded"] as? Int == 0, "an unchanged re-deploy uploads nothing: \(upload)")
                 #expect(upload["unchanged"] as? Int == actual.count)
             } else {

@@ -169,3 +169,35 @@ final class MemoryStore: ObjectStore, @unchecked Sendable {
         #expect(small.eTag == "\"5d41402abc4b2a76b9719d911017c592\"")
     }
 }
+
+/// Where the S3 staging tree is made (see `RemoteCollect.stagingParent`).
+@Suite struct StagingPlaceTests {
+    /// One FileSystemFinder root holding one file of `size` bytes (sparse: nothing is written).
+    static func description(fileOf size: off_t) throws -> (CollectDescription, String) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("staging-place-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let file = root + "/big.bin"
+        FileManager.default.createFile(atPath: file, contents: nil)
+        #expect(truncate(file, size) == 0, "sparse file of \(size) bytes")
+        let finder = CollectDescription.Finder(path: "django.contrib.staticfiles.finders.FileSystemFinder", kind: .filesystem,
+                                               className: "FileSystemFinder", roots: [.init(location: root, prefix: "")])
+        return (CollectDescription(staticURL: "/static/", defaultIgnorePatterns: [], finders: [finder], storage: nil), root)
+    }
+
+    @Test func memoryWhenItHasRoomForThreeTimesTheSourcesTwice() throws {
+        var shm = statvfs()
+        try #require(statvfs("/dev/shm", &shm) == 0, "this test needs Linux's /dev/shm")
+        let free = Int64(shm.f_bavail) * Int64(shm.f_frsize)
+        let (small, smallRoot) = try Self.description(fileOf: off_t(min(free / 12, 1 << 20)))
+        let (large, largeRoot) = try Self.description(fileOf: off_t(free / 6 + (1 << 20)))  // six times over the free space
+        defer { for root in [smallRoot, largeRoot] { try? FileManager.default.removeItem(atPath: root) } }
+        let temporary = FileManager.default.temporaryDirectory.path
+        #expect(RemoteCollect.stagingParent(for: small, options: CollectOptions(), environment: [:]) == "/dev/shm")
+        #expect(RemoteCollect.stagingParent(for: large, options: CollectOptions(), environment: [:]) == temporary)
+        #expect(RemoteCollect.stagingParent(for: small, options: CollectOptions(), environment: [:],
+                                            memory: "/nonexistent-shm") == temporary)
+        // TMPDIR is the user's choice, whatever the room in memory.
+        #expect(RemoteCollect.stagingParent(for: small, options: CollectOptions(), environment: ["TMPDIR": temporary])
+                == temporary)
+    }
+}
