@@ -137,7 +137,7 @@ public struct Collector {
 
     /// The names copied (or linked) by the last run, as stored (after `get_available_name`).
     public var copiedNames: [String] {
-        (copied.items + symlinked.items).map { $0.replacingOccurrences(of: "\\", with: "/") }
+        (copied.items + symlinked.items).map { PyString.replace($0, "\\", with: "/") }
     }
 
     private func log(_ message: String, level: Int = 2) {
@@ -285,7 +285,7 @@ public struct Collector {
             try Self.validateName(file.prefixedPath)
             // `Storage.save` stores under `get_available_name(name)`, which turns backslashes
             // into slashes (a copy of `a\b.png` is `a/b.png`).
-            let stored = file.prefixedPath.replacingOccurrences(of: "\\", with: "/")
+            let stored = PyString.replace(file.prefixedPath, "\\", with: "/")
             if deferCopies {
                 pendingCopies.append((sourcePath, stored))
             } else {
@@ -350,7 +350,7 @@ public struct Collector {
         if base.isEmpty || base == "." || base == ".." {
             throw CollectError("SuspiciousFileOperation", "Could not derive file name from '\(name)'")
         }
-        let posix = name.replacingOccurrences(of: "\\", with: "/")
+        let posix = PyString.replace(name, "\\", with: "/")
         if posix.hasPrefix("/") || posix.split(separator: "/").contains("..") {
             throw CollectError("SuspiciousFileOperation", "Detected path traversal attempt in '\(name)'")
         }

@@ -155,12 +155,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             let name = file.prefixedPath
             reached.insert(Array(name.utf8))
             if let copy = copies?.copies[Array(name.utf8)] {
-                hashed[name.replacingOccurrences(of: "\\", with: "/")] = copy.hashedName
+                hashed[PyString.replace(name, "\\", with: "/")] = copy.hashedName
                 try emit(PassResult(name: name, hashed: copy.hashedName, outcome: copy.existed ? .unchanged : .processed,
                                     substitutions: true))
                 continue
             }
-            let key = name.replacingOccurrences(of: "\\", with: "/")
+            let key = PyString.replace(name, "\\", with: "/")
             if let memo = memos[name], hashed[key] == memo.hashedName, memo.lookups.stillValid(in: hashed) {
                 try emit(PassResult(name: name, hashed: memo.hashedName, outcome: .processed, substitutions: false))
                 continue
@@ -219,7 +219,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                     try target.delete(oldHashedName)
                 }
                 if hashedName != oldHashedName || !manifest.keepIntermediateFiles { try replace(hashedName, with: bytes) }
-                hashedName = hashedName.replacingOccurrences(of: "\\", with: "/")
+                hashedName = PyString.replace(hashedName, "\\", with: "/")
                 if oldHashedName == hashedName { substitutions = false }
                 memos[name] = Memo(lookups: lookups, hashedName: hashedName)
                 processed = true
@@ -227,7 +227,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             if !processed && !existed {
                 processed = true
                 try target.save(hashedName, copying: sourceFull)
-                hashedName = hashedName.replacingOccurrences(of: "\\", with: "/")
+                hashedName = PyString.replace(hashedName, "\\", with: "/")
             }
             hashed[key] = hashedName
             try emit(PassResult(name: name, hashed: hashedName, outcome: processed ? .processed : .unchanged,
@@ -363,7 +363,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                     if adjustable.contains(name) {
                         jobs.append((file, position))
                     } else if let copy = copies.copies[name] {
-                        positions[Array(file.prefixedPath.replacingOccurrences(of: "\\", with: "/").utf8)] = (position, copy.hashedName)
+                        positions[Array(PyString.replace(file.prefixedPath, "\\", with: "/").utf8)] = (position, copy.hashedName)
                     }
                 }
             }
@@ -512,7 +512,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             do {
                 md5 = try storedDigests.md5(try target.path(clean))
             } catch {
-                hashedNameLog?.insert(name.replacingOccurrences(of: "\\", with: "/"))
+                hashedNameLog?.insert(PyString.replace(name, "\\", with: "/"))
                 return name  // a directory
             }
         }
@@ -524,18 +524,18 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         var unsplit = parsed
         unsplit.path = path
         let hashed = PyURL.urlunsplit(unsplit, flavor: grammar.flavor)
-        hashedNameLog?.insert(hashed.replacingOccurrences(of: "\\", with: "/"))
+        hashedNameLog?.insert(PyString.replace(hashed, "\\", with: "/"))
         return hashed
     }
 
     /// `_stored_name(name, hashed_files)`.
     func storedName<H: HashedNames>(_ name: String, hashed: H, lookups: Lookups) throws(CollectError) -> String {
         let normalised = PyPath.normpath(name)
-        let key = normalised.replacingOccurrences(of: "\\", with: "/")
+        let key = PyString.replace(normalised, "\\", with: "/")
         let cached = hashed[key]
         lookups.entries.append((key, cached))
         if let cached { return cached }
-        return try hashedName(normalised).replacingOccurrences(of: "\\", with: "/")
+        return try PyString.replace(hashedName(normalised), "\\", with: "/")
     }
 
     /// `_url(self._stored_name, name, force=True, hashed_files=...)`.
@@ -556,7 +556,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// `FileSystemStorage.url(name)`.
     func storageURL(_ name: String) throws(CollectError) -> String {
         guard let baseURL else { throw CollectError("ValueError", "This file is not accessible via a URL.") }
-        var quoted = Substring(PyURL.quote(name.replacingOccurrences(of: "\\", with: "/"), safe: "/~!*()'"))
+        var quoted = Substring(PyURL.quote(PyString.replace(name, "\\", with: "/"), safe: "/~!*()'"))
         while quoted.hasPrefix("/") { quoted = quoted.dropFirst() }
         return try grammar.urljoin(baseURL, String(quoted))
     }

@@ -12,7 +12,7 @@ public enum S3Keys {
 
     /// `clean_name(name)`: normalised, backslashes as "/", a trailing "/" kept, "." as "".
     public static func cleanName(_ name: String) -> String {
-        var clean = PyPath.normpath(name).replacingOccurrences(of: "\\", with: "/")
+        var clean = PyString.replace(PyPath.normpath(name), "\\", with: "/")
         if name.hasSuffix("/") && !clean.hasSuffix("/") { clean += "/" }
         return clean == "." ? "" : clean
     }

@@ -44,6 +44,16 @@ struct PythonSemanticsTests {
 
     // MARK: quote
 
+    /// `str.replace` of one ASCII character (Django's `name.replace("\\", "/")`), byte-exact
+    /// on names with combining marks, a decomposed é and characters outside the BMP.
+    @Test(arguments: [
+        ("a\\b\\c.css", "a/b/c.css"), ("no-backslash/e\u{301}.png", "no-backslash/e\u{301}.png"),
+        ("\\", "/"), ("", ""), ("\u{1F600}\\x\\\\", "\u{1F600}/x//"), ("ü\\n\u{0308}", "ü/n\u{0308}"),
+    ])
+    func replaceOneASCIICharacter(_ name: String, _ expected: String) {
+        #expect(Array(PyString.replace(name, "\\", with: "/").utf8) == Array(expected.utf8))
+    }
+
     @Test func quote() {
         #expect(PyURL.quote("a b/\u{FC}~!*()'@#?%") == "a%20b/%C3%BC~%21%2A%28%29%27%40%23%3F%25")
         #expect(PyURL.quote("a b/\u{FC}~!*()'@#?%", safe: PyURL.djangoFilepathSafe)

@@ -5,6 +5,15 @@
 /// CPython (e.g. `sorted()` of manifest keys, dictionary-key identity).
 public enum PyString {
     /// Python `a < b` for `str`: lexicographic comparison of code points.
+    /// `s.replace(old, new)` for one ASCII character by another, e.g. Django's
+    /// `name.replace("\\", "/")`: a string without `old` comes back as it is, without a copy.
+    public static func replace(_ s: String, _ old: Unicode.Scalar, with new: Unicode.Scalar) -> String {
+        precondition(old.isASCII && new.isASCII, "ASCII characters only")
+        let (from, to) = (UInt8(old.value), UInt8(new.value))
+        guard s.utf8.contains(from) else { return s }
+        return String(decoding: s.utf8.map { $0 == from ? to : $0 }, as: UTF8.self)
+    }
+
     public static func codePointLess(_ a: String, _ b: String) -> Bool {
         var ia = a.unicodeScalars.makeIterator()
         var ib = b.unicodeScalars.makeIterator()
