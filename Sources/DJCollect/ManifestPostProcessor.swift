@@ -169,15 +169,20 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             // Only CSS/JS is read whole (it is rewritten); other files are hashed and copied in
             // bounded memory.
             let sourceFull = try file.source.path(file.sourcePath)
-            let (original, originalDigest) = isAdjustable ? try readAhead.read(sourceFull) : ([], nil)
-            let digest = isAdjustable ? originalDigest : try readAhead.md5(sourceFull)
+            let (original, readDigest) = isAdjustable ? try readAhead.read(sourceFull) : ([], nil)
+            // The source's MD5: read ahead, or computed here once, when first needed.
+            var originalDigest = readDigest
+            func sourceDigest() -> [UInt8] {
+                if let originalDigest { return originalDigest }
+                let computed = Array(Insecure.MD5.hash(data: original))
+                originalDigest = computed
+                return computed
+            }
             var hashedName: String
             if let cached = hashed[key] {
                 hashedName = cached
-            } else if let digest {
-                hashedName = try self.hashedName(name, digest: digest)
             } else {
-                hashedName = try self.hashedName(name, content: original)
+                hashedName = try self.hashedName(name, digest: isAdjustable ? sourceDigest() : try readAhead.md5(sourceFull))
             }
             let existed = try target.exists(hashedName)
             var processed = false
@@ -191,7 +196,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                     bytes = original  // no pattern matches its text: the rewrite gives it back
                     rewrittenDigest = originalDigest
                 } else if let prerewrite = prerewritten?.take(Array(name.utf8)),
-                          prerewrite.sourceDigest == originalDigest ?? Array(Insecure.MD5.hash(data: original)),
+                          prerewrite.sourceDigest == sourceDigest(),
                           prerewrite.lookups.stillValid(in: hashed) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
                     lookups = prerewrite.lookups
