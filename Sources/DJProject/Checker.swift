@@ -146,13 +146,15 @@ public struct Checker: Sendable {
     /// Evaluates a target (no rules).
     public func evaluate(_ target: SettingsTarget, configuration: Configuration, collect: Bool = false,
                          finders: Bool = false, assets: Bool = false, migration: EvaluationRequest.MigrationMode? = nil,
-                         sourceOverrides: [String: String] = [:], preview: CollectPreview? = nil) throws(CheckError)
+                         sourceOverrides: [String: String] = [:], preview: CollectPreview? = nil,
+                         ruleData: Bool = true) throws(CheckError)
         -> (EvaluationOutcome, [String]) {
         var (evaluator, request, notes) = try prepare(target, configuration: configuration, collect: collect, finders: finders,
                                                       assets: assets)
         request.migration = migration
         request.sourceOverrides = sourceOverrides
         request.previewDescriptor = preview?.writer
+        request.ruleData = ruleData
         do {
             return (try evaluator.evaluate(request), notes)
         } catch {

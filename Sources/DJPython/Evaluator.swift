@@ -27,6 +27,11 @@ public struct EvaluationRequest: Sendable, Codable {
     public var sourceOverrides: [String: String] = [:]
     /// With `collect`: the write end of a `CollectPreview` pipe.
     public var previewDescriptor: Int32?
+    /// Also what only the rules and `inspect` read: the imports of finders, storages, apps and
+    /// middleware, release ids, local storage failures, the backends' descriptions and credential
+    /// literals in the project's files. collect and prune do without (collectstatic imports no
+    /// middleware either).
+    public var ruleData = true
 
     public enum MigrationMode: String, Sendable, Codable {
         case plan, verify
@@ -91,6 +96,7 @@ public struct Evaluator: Sendable {
         var sourceOverrides: [String: String]
         var pythonhome: String?
         var previewFD: Int32?
+        var ruleData: Bool
         /// `collectstatic` only: its command-line arguments.
         var arguments: [String]?
 
@@ -98,7 +104,7 @@ public struct Evaluator: Sendable {
             case protocolVersion = "protocol", settingsModule = "settings_module", settingsFile = "settings_file"
             case projectRoots = "project_roots", siteDirs = "site_dirs", isolateFromSystemSite = "isolate_from_system_site"
             case env, strictEnv = "strict_env", argv, collect, finders, assets, migration
-            case sourceOverrides = "source_overrides", pythonhome, previewFD = "preview_fd", arguments
+            case sourceOverrides = "source_overrides", pythonhome, previewFD = "preview_fd", ruleData = "rule_data", arguments
         }
 
         func encode(to encoder: Encoder) throws {
@@ -119,6 +125,7 @@ public struct Evaluator: Sendable {
             try container.encode(sourceOverrides, forKey: .sourceOverrides)
             try container.encode(pythonhome, forKey: .pythonhome)
             try container.encode(previewFD, forKey: .previewFD)
+            try container.encode(ruleData, forKey: .ruleData)
             try container.encodeIfPresent(arguments, forKey: .arguments)
         }
     }
@@ -130,7 +137,7 @@ public struct Evaluator: Sendable {
                 strictEnv: request.strictEnvironment, argv: request.argv, collect: request.collect,
                 finders: request.finders, assets: request.assets, migration: request.migration,
                 sourceOverrides: request.sourceOverrides, pythonhome: ProcessInfo.processInfo.environment["PYTHONHOME"],
-                previewFD: request.previewDescriptor)
+                previewFD: request.previewDescriptor, ruleData: request.ruleData)
     }
 
     static func encode(_ payload: Payload) -> String {

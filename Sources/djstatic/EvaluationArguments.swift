@@ -85,12 +85,12 @@ extension EvaluationArguments {
     /// (with the traceback when `verbose`) and ends the command with exit status 2.
     func snapshot(of target: SettingsTarget, options: EvaluationOptions, collect: Bool = false, finders: Bool = false,
                   migration: EvaluationRequest.MigrationMode? = nil, verbose: Bool = false,
-                  preview: CollectPreview? = nil) throws -> SettingsSnapshot {
+                  preview: CollectPreview? = nil, ruleData: Bool = true) throws -> SettingsSnapshot {
         let outcome: EvaluationOutcome
         do {
             outcome = try Checker(options: options).evaluate(target, configuration: Configuration.load(for: target),
                                                              collect: collect, finders: finders, migration: migration,
-                                                             preview: preview).0
+                                                             preview: preview, ruleData: ruleData).0
         } catch {
             printError("djstatic: error: \(error)")
             throw Exit(status: 2)
@@ -120,7 +120,7 @@ extension EvaluationArguments {
         var options = self.options
         options.argv = ["manage.py", "collectstatic"]
         guard let target = try targets(paths: paths).first else { throw Exit(status: 2) }
-        return (target, options, try snapshot(of: target, options: options, collect: true, preview: preview))
+        return (target, options, try snapshot(of: target, options: options, collect: true, preview: preview, ruleData: false))
     }
 }
 

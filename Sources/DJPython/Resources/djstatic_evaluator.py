@@ -909,15 +909,20 @@ def _evaluate(request, response, finder, provenance, preview):
     # apps below may change them in place (django.db's connection handler fills DATABASES).
     response["settings"] = {name: values.encode(value, name) for name, value in settings.items()}
     response["raw"] = {name: values.encode(getattr(module, name), name) for name in explicit}
-    response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
-    response["releases"] = _releases(settings)
-    response["storage_failures"] = _local_storage_failures(settings, finder)
+    if request["rule_data"]:
+        response["imports"], response["app_paths"] = _imports(settings, response["django_version"])
+        response["releases"] = _releases(settings)
+        response["storage_failures"] = _local_storage_failures(settings, finder)
+    else:  # collect and prune: collectstatic imports none of this (MIDDLEWARE, say) either
+        response["imports"] = {"finders": {}, "storages": {}, "apps": {}, "storage_classes": {}, "classes": {},
+                               "app_names": {}}
+        response["app_paths"], response["releases"], response["storage_failures"] = {}, {}, {}
     table = dict(provenance.locations.get(module_name, {}))
     unplaced = [name for name in explicit if name not in table]
     if unplaced:  # class-based settings (Base.load_settings(__name__)) set names without a statement
         table.update(_class_body_sources(unplaced, response["settings_file"], list(provenance.files)))
     response["backends"] = backends.describe(settings, response["imports"]["storage_classes"], table,
-                                             _import_with_apps, finder.is_project_file)
+                                             _import_with_apps, finder.is_project_file) if request["rule_data"] else {}
     if request.get("collect") or request.get("finders"):
         response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")),
                                                 assets=bool(request.get("assets")), preview=preview)
@@ -929,7 +934,7 @@ def _evaluate(request, response, finder, provenance, preview):
         name: {entry: {"file": loc[0], "line": loc[1], "column": loc[2]} for entry, loc in found.items()}
         for name, found in provenance.entries.get(module_name, {}).items() if name.isupper() and found}
     response["project_files"] = sorted(provenance.files)
-    response["literal_credentials"] = values.literal_credentials(sorted(provenance.files))
+    response["literal_credentials"] = values.literal_credentials(sorted(provenance.files)) if request["rule_data"] else []
 
 
 def _class_body_sources(names, settings_file, project_files):
@@ -1163,7 +1168,7 @@ class _ProjectProcess:
 
 _REQUEST_KEYS = {"protocol", "settings_module", "settings_file", "project_roots", "site_dirs", "isolate_from_system_site",
                  "env", "strict_env", "argv", "collect", "finders", "assets", "migration", "source_overrides", "pythonhome",
-                 "preview_fd"}
+                 "preview_fd", "rule_data"}
 
 
 def _request(request_json):
