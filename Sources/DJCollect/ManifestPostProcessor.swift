@@ -101,9 +101,10 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
         var reached = Set<[UInt8]>()
         var memos: [String: Memo] = [:]
-        let prerewritten = Prerewrites(self, ordered: Self.depthOrdered(files), adjustable: adjustableNames, copies: copies)
+        let ordered = Self.depthOrdered(files)
+        let prerewritten = Prerewrites(self, ordered: ordered, adjustable: adjustableNames, copies: copies)
         do {
-            try pass(files, adjustableNames, &hashed, copies: copies, prerewritten: prerewritten, reached: &reached,
+            try pass(ordered, adjustableNames, &hashed, copies: copies, prerewritten: prerewritten, reached: &reached,
                      memos: &memos) { result throws(CollectError) in
                 if case .failed = result.outcome {
                     try yield(Self.yielded(result))
@@ -118,10 +119,11 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             throw error
         }
         var unresolved: [String] = []
+        let orderedAdjustable = Self.depthOrdered(adjustable)
         for _ in 0..<manifest.maxPostProcessPasses {
             unresolved = []
             var ignored = Set<[UInt8]>()
-            try pass(adjustable, adjustableNames, &hashed, copies: nil, prerewritten: nil, reached: &ignored,
+            try pass(orderedAdjustable, adjustableNames, &hashed, copies: nil, prerewritten: nil, reached: &ignored,
                      memos: &memos) { result throws(CollectError) in
                 results.set(result)
                 if result.substitutions { unresolved.append(result.name) }
@@ -146,12 +148,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         }
     }
 
-    /// `_post_process`: deepest paths first (stable), each hashed from its source and, when
-    /// adjustable, rewritten and re-hashed.
-    private func pass(_ files: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
+    /// `_post_process` over `ordered` (in its order: `depthOrdered`), each file hashed from its
+    /// source and, when adjustable, rewritten and re-hashed.
+    private func pass(_ ordered: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
                       copies: StaticCopies?, prerewritten: Prerewrites?, reached: inout Set<[UInt8]>,
                       memos: inout [String: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
-        for file in Self.depthOrdered(files) {
+        for file in ordered {
             let name = file.prefixedPath
             reached.insert(Array(name.utf8))
             if let copy = copies?.copies[Array(name.utf8)] {
@@ -587,7 +589,6 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 }
 
-/// An insertion-ordered `str -> str` map with Python (code point) key equality.
 /// `ManifestPostProcessor.prerewrites` (shared by the copies of the processor).
 public final class PrerewriteCount: @unchecked Sendable {
     private let lock = NSLock()
@@ -605,6 +606,7 @@ protocol HashedNames {
 
 extension OrderedMap: HashedNames {}
 
+/// An insertion-ordered `str -> str` map with Python (code point) key equality.
 public struct OrderedMap: Sendable {
     private var index: [[UInt8]: Int] = [:]
     public private(set) var pairs: [(String, String)] = []

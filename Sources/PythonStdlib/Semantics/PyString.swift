@@ -4,7 +4,6 @@
 /// `==` and `<` on `String` use canonical equivalence. Use these wherever the result must match
 /// CPython (e.g. `sorted()` of manifest keys, dictionary-key identity).
 public enum PyString {
-    /// Python `a < b` for `str`: lexicographic comparison of code points.
     /// `s.replace(old, new)` for one ASCII character by another, e.g. Django's
     /// `name.replace("\\", "/")`: a string without `old` comes back as it is, without a copy.
     public static func replace(_ s: String, _ old: Unicode.Scalar, with new: Unicode.Scalar) -> String {
@@ -14,6 +13,7 @@ public enum PyString {
         return String(decoding: s.utf8.map { $0 == from ? to : $0 }, as: UTF8.self)
     }
 
+    /// Python `a < b` for `str`: lexicographic comparison of code points.
     public static func codePointLess(_ a: String, _ b: String) -> Bool {
         var ia = a.unicodeScalars.makeIterator()
         var ib = b.unicodeScalars.makeIterator()
