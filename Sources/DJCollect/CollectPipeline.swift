@@ -9,8 +9,10 @@ public struct CollectPipeline {
         public var summary: CollectSummary
         /// The names copied (or linked), as stored.
         public var copiedNames: [String]
-        /// What post-processing reported processed (`Collector.postProcessed`).
-        public var postProcessed: [(original: String, hashed: String)]
+        /// The files the manifest does not rewrite that post-processing reported processed, with
+        /// their hashed names: each a copy of its source, which Django processes only when that
+        /// name is not stored yet.
+        public var hashedCopies: [(original: String, hashed: String)]
         /// First-pass rewrites computed on all cores, and taken (nil: no manifest).
         public var prerewrites: (computed: Int, taken: Int)?
     }
@@ -48,7 +50,8 @@ public struct CollectPipeline {
             ? try WhiteNoisePostProcessor(description: description, manifest: manifest, brotli: brotli)
             : manifest
         let summary = try collector.handle(postProcessor: processor)
-        return Outcome(summary: summary, copiedNames: collector.copiedNames, postProcessed: collector.postProcessed,
+        let hashedCopies = manifest.map { manifest in collector.postProcessed.filter { !manifest.isAdjustable($0.original) } }
+        return Outcome(summary: summary, copiedNames: collector.copiedNames, hashedCopies: hashedCopies ?? [],
                        prerewrites: manifest?.prerewrites.value)
     }
 }

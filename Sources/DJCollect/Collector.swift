@@ -112,7 +112,7 @@ public struct Collector {
     private var unmodified = OrderedPathSet()
     /// Every file post-processing reported processed, with its hashed name (Django's
     /// `post_processed_files`: a file processed again in a later pass appears again).
-    public private(set) var postProcessed: [(original: String, hashed: String)] = []
+    private(set) var postProcessed: [(original: String, hashed: String)] = []
     /// Copies decided during the walk, written on all cores once the walk is done (unless the
     /// target lies inside a source root, where Django's walk would see its own output).
     private var pendingCopies: [(source: String, name: String)] = []

@@ -130,13 +130,10 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         // The staging tree starts empty, so every hashed copy of a file that is not rewritten was
         // processed there; Django processes one only when the bucket lacks its hashed name (after
         // --clear, it lacks every one).
-        if !options.clear, !options.dryRun, let manifest = description.storage?.manifest, let listed = try? await listing.value,
-           let grammar = try? ReferenceGrammar(patterns: manifest.patterns, version: version,
-                                               staticURL: description.staticURL ?? "", pythonVersion: pythonVersion) {
+        if !options.clear, !options.dryRun, let listed = try? await listing.value {
             let location = target.location
-            summary.postProcessed -= staged.collected.postProcessed.count { file in
-                !grammar.isAdjustable(file.original)
-                    && (try? Self.key(location: location, name: file.hashed)).map { listed[$0] != nil } == true
+            summary.postProcessed -= staged.collected.hashedCopies.count { file in
+                (try? Self.key(location: location, name: file.hashed)).map { listed[$0] != nil } == true
             }
         }
         return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,
