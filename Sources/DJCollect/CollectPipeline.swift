@@ -13,8 +13,9 @@ public struct CollectPipeline {
         /// their hashed names: each a copy of its source, which Django processes only when that
         /// name is not stored yet.
         public var hashedCopies: [(original: String, hashed: String)]
-        /// First-pass rewrites computed on all cores, and taken (nil: no manifest).
-        public var prerewrites: (computed: Int, taken: Int)?
+        /// First-pass rewrites computed on all cores, computed while the setup ran, and taken (nil:
+        /// no manifest).
+        public var prerewrites: (computed: Int, previewed: Int, taken: Int)?
     }
 
     public var description: CollectDescription

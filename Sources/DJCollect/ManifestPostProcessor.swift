@@ -27,6 +27,13 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     let storedDigests = StoredDigests()
     /// How many first-pass rewrites were computed ahead, and how many the pass took.
     public let prerewrites = PrerewriteCount()
+    /// The description this processor was made from (rewrites computed from a preview of it are
+    /// taken only when it is the same).
+    let collectDescription: CollectDescription
+    /// Set when rewriting ahead from a preview of the description, before anything is collected:
+    /// the source file the copy phase will store under each name. A stored file is then hashed
+    /// from its source; the pass checks each such answer against the stored file.
+    var previewSources: [[UInt8]: String]?
 
     public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
         let storage = try description.requireStorage()
@@ -35,6 +42,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         }
         self.manifest = manifest
         self.version = version
+        self.collectDescription = description
         self.target = LocalStorage(location: location, filePermissions: storage.filePermissions,
                                    directoryPermissions: storage.directoryPermissions)
         self.manifestStorage = LocalStorage(location: manifest.location ?? location,
@@ -64,10 +72,17 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// text with the same hashed name, already saved: the pass only reports it.
     final class Lookups {
         var entries: [(key: String, value: String?)] = []
+        /// The names hashed from their stored file (the absent entries), and the hashed names.
+        var stored: [(name: String, hashed: String)] = []
         var failed = false
 
         func stillValid(in hashed: OrderedMap) -> Bool {
             !failed && entries.allSatisfy { hashed[$0.key] == $0.value }
+        }
+
+        /// Every stored file hashes as it did (a rewrite computed from a preview hashed sources).
+        func storedStillValid(_ processor: ManifestPostProcessor) -> Bool {
+            stored.allSatisfy { (try? processor.hashedName($0.name)) == $0.hashed }
         }
     }
 
@@ -158,8 +173,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             reached.insert(Array(name.utf8))
             if let copy = copies?.copies[Array(name.utf8)] {
                 hashed[PyString.replace(name, "\\", with: "/")] = copy.hashedName
-                try emit(PassResult(name: name, hashed: copy.hashedName, outcome: copy.existed ? .unchanged : .processed,
-                                    substitutions: true))
+                if copy.unmatched {  // rewritten to the same text: processed again in every pass
+                    memos[name] = Memo(lookups: Lookups(), hashedName: copy.hashedName)
+                }
+                try emit(PassResult(name: name, hashed: copy.hashedName,
+                                    outcome: copy.existed && !copy.unmatched ? .unchanged : .processed,
+                                    substitutions: !copy.unmatched))
                 continue
             }
             let key = PyString.replace(name, "\\", with: "/")
@@ -199,7 +218,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                     rewrittenDigest = originalDigest
                 } else if let prerewrite = prerewritten?.take(Array(name.utf8)),
                           prerewrite.sourceDigest == sourceDigest(),
-                          prerewrite.lookups.stillValid(in: hashed) {
+                          prerewrite.lookups.stillValid(in: hashed), prerewrite.lookups.storedStillValid(self) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
                     lookups = prerewrite.lookups
                     prerewrites.took()
@@ -253,49 +272,63 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         try target.save(name, bytes: bytes)
     }
 
-    /// The first pass over files that are not rewritten (images, fonts, …), done up front on all
-    /// cores: each one's hashed name depends only on its own bytes, and its hashed copy is written
-    /// unless it exists. The sequential pass then only reports them, in Django's order. That order
-    /// is observable only when a later file fails: `removeUnreached` then deletes the copies
-    /// Django would not have written yet.
+    /// The first pass over files whose hashed copy is their source's bytes, done up front on all
+    /// cores: files that are not rewritten (images, fonts, …), and CSS/JS none of whose patterns
+    /// matches its text (read ahead), which rewriting gives back unchanged. Each one's hashed name
+    /// depends only on its own bytes, and its hashed copy is written unless it exists (with these
+    /// bytes, for a rewritten file). The sequential pass then only reports them, in Django's
+    /// order. That order is observable only when a later file fails: `removeUnreached` then
+    /// deletes the copies Django would not have written yet.
     struct StaticCopies {
         struct Copy {
             var hashedName: String
             var existed: Bool
+            /// A file the manifest rewrites, none of whose patterns matches its text.
+            var unmatched: Bool
         }
         var copies: [[UInt8]: Copy]
 
         /// nil when the shortcut could change the outcome, and the sequential pass does it all: a
         /// file cannot be read or copied (Django fails at it, in order), a name has a query or
-        /// fragment character, or a hashed name is also another file's name or could be rewritten.
+        /// fragment character, or a hashed name is also another file's name or, for a file that
+        /// is not rewritten, could be. A rewritten file whose hashed name holds other bytes
+        /// already is left to the sequential pass.
         static func prepare(_ all: [FoundFile], adjustable: Set<[UInt8]>, processor: ManifestPostProcessor) -> StaticCopies? {
-            let files = all.filter { !adjustable.contains(Array($0.prefixedPath.utf8)) }
-            guard files.count > 1, !all.contains(where: { $0.prefixedPath.contains(where: { "?#\\".contains($0) }) }) else {
+            guard all.count > 1, !all.contains(where: { $0.prefixedPath.contains(where: { "?#\\".contains($0) }) }) else {
                 return nil
             }
-            let slots = ResultSlots<Copy, CollectError>(count: files.count)
-            DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                let file = files[index]
-                slots.set(index, Result { () throws(CollectError) -> Copy in
-                    let digest = try processor.readAhead.md5(try file.source.path(file.sourcePath))
+            let slots = ResultSlots<Copy?, CollectError>(count: all.count)
+            DispatchQueue.concurrentPerform(iterations: all.count) { index in
+                let file = all[index]
+                slots.set(index, Result { () throws(CollectError) -> Copy? in
+                    let source = try file.source.path(file.sourcePath)
+                    let rewritten = adjustable.contains(Array(file.prefixedPath.utf8))
+                    guard let digest = try processor.copiedDigest(file, source: source, rewritten: rewritten) else { return nil }
                     let name = try processor.hashedName(file.prefixedPath, digest: digest)
-                    return Copy(hashedName: name, existed: try processor.target.exists(name))
+                    let existed = try processor.target.exists(name)
+                    if rewritten, existed, !processor.target.holds(name, try LocalStorage.readFile(source)) { return nil }
+                    return Copy(hashedName: name, existed: existed, unmatched: rewritten)
                 })
             }
-            guard let results = slots.successes else { return nil }
+            guard let found = slots.successes else { return nil }
             var names = Set(all.map { Array($0.prefixedPath.utf8) })
-            for copy in results where processor.isAdjustable(copy.hashedName) || !names.insert(Array(copy.hashedName.utf8)).inserted {
-                return nil
-            }
             var copies: [[UInt8]: Copy] = [:]
-            for (file, copy) in zip(files, results) { copies[Array(file.prefixedPath.utf8)] = copy }
-            let prepared = StaticCopies(copies: copies)
-            let pending = results.indices.filter { !results[$0].existed }
-            let writes = ResultSlots<Void, CollectError>(count: pending.count)
-            DispatchQueue.concurrentPerform(iterations: pending.count) { slot in
-                let file = files[pending[slot]]
+            var pending: [(source: FoundFile, hashedName: String)] = []
+            for (file, copy) in zip(all, found) {
+                guard let copy else { continue }
+                if (!copy.unmatched && processor.isAdjustable(copy.hashedName)) || !names.insert(Array(copy.hashedName.utf8)).inserted {
+                    return nil
+                }
+                copies[Array(file.prefixedPath.utf8)] = copy
+                if !copy.existed { pending.append((file, copy.hashedName)) }
+            }
+            guard copies.count > 1 else { return nil }
+            let prepared = StaticCopies(copies: copies), writing = pending
+            let writes = ResultSlots<Void, CollectError>(count: writing.count)
+            DispatchQueue.concurrentPerform(iterations: writing.count) { slot in
+                let (file, hashedName) = writing[slot]
                 writes.set(slot, Result { () throws(CollectError) in
-                    try processor.target.save(results[pending[slot]].hashedName, copying: try file.source.path(file.sourcePath))
+                    try processor.target.save(hashedName, copying: try file.source.path(file.sourcePath))
                 })
             }
             if writes.successes == nil {
@@ -364,18 +397,22 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             self.processor = processor
             var positions: [[UInt8]: (position: Int, hashed: String)] = [:]
             var jobs: [(file: FoundFile, limit: Int)] = []
+            var previewed: [[UInt8]: Prerewrite] = [:]
             if let copies, processor.hashedNameLog == nil {
+                previewed = processor.readAhead.rewrites(for: processor.collectDescription)
+                processor.prerewrites.previewed(previewed.count)
                 for (position, file) in ordered.enumerated() {
                     let name = Array(file.prefixedPath.utf8)
-                    if adjustable.contains(name) {
-                        jobs.append((file, position))
-                    } else if let copy = copies.copies[name] {
+                    if let copy = copies.copies[name] {
                         positions[Array(PyString.replace(file.prefixedPath, "\\", with: "/").utf8)] = (position, copy.hashedName)
+                    } else if adjustable.contains(name) && previewed[name] == nil {
+                        jobs.append((file, position))
                     }
                 }
             }
             self.jobs = jobs
             self.known = positions
+            ready = previewed
             jobIndex = Dictionary(jobs.enumerated().map { (Array($0.element.file.prefixedPath.utf8), $0.offset) },
                                   uniquingKeysWith: { first, _ in first })
         }
@@ -402,6 +439,58 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             processor.prerewrites.computed(computed)
             return ready.removeValue(forKey: name)
         }
+    }
+
+    /// The first pass's rewrites, computed on the cores the setup leaves idle from a preview of
+    /// the description and the sources read ahead, before anything is collected (`ReadAhead.read`):
+    /// each against the hashed names the pass will know when it reaches the file — those of the
+    /// files before it whose hashed copy is their source's bytes (`StaticCopies`), named from the
+    /// digests read ahead — with stored files hashed from the sources they will be copied from.
+    /// The pass takes one only when the description is the same, its source has the same digest,
+    /// every lookup answers the same and every stored file hashes the same; it rewrites the file
+    /// itself otherwise. Nothing when the pass would not take them (WhiteNoise, names with `?`,
+    /// `#` or a backslash); stops when `stop` is set.
+    static func previewRewrites(_ description: CollectDescription, files: [FoundFile], version: DjangoVersion, pythonVersion: String,
+                                readAhead: ReadAhead, workers: Int, stop: StopFlag) -> [[UInt8]: Prerewrite] {
+        guard var processor = try? ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion),
+              !files.contains(where: { $0.prefixedPath.contains(where: { "?#\\".contains($0) }) }) else { return [:] }
+        processor.readAhead = readAhead
+        var sources: [[UInt8]: String] = [:]
+        for file in files { sources[Array(file.prefixedPath.utf8)] = try? file.source.path(file.sourcePath) }
+        processor.previewSources = sources
+        var known: [[UInt8]: (position: Int, hashed: String)] = [:]
+        var jobs: [(file: FoundFile, limit: Int)] = []
+        for (position, file) in depthOrdered(files).enumerated() {
+            guard let source = sources[Array(file.prefixedPath.utf8)] else { continue }
+            let adjustable = processor.isAdjustable(file.prefixedPath)
+            if let digest = try? processor.copiedDigest(file, source: source, rewritten: adjustable),
+               let hashed = try? processor.hashedName(file.prefixedPath, digest: digest) {
+                known[Array(file.prefixedPath.utf8)] = (position, hashed)
+            } else if adjustable {
+                jobs.append((file, position))
+            }
+        }
+        let slots = ResultSlots<Prerewrite?, Never>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { [processor, jobs, known] worker in
+            for index in stride(from: worker, to: jobs.count, by: workers) {
+                if stop.isSet { break }
+                let (file, limit) = jobs[index]
+                slots.set(index, .success(processor.prerewrite(file, known: KnownBefore(positions: known, limit: limit))))
+            }
+        }
+        var rewrites: [[UInt8]: Prerewrite] = [:]
+        for (index, job) in jobs.enumerated() {
+            if case .success(let rewrite?)? = slots.result(index) { rewrites[Array(job.file.prefixedPath.utf8)] = rewrite }
+        }
+        return rewrites
+    }
+
+    /// The MD5 of a file whose hashed copy is its source's bytes: one the manifest does not
+    /// rewrite, or (`rewritten`) CSS/JS none of whose patterns matches its text, read ahead; nil
+    /// for CSS/JS that is not known to be such.
+    func copiedDigest(_ file: FoundFile, source: String, rewritten: Bool) throws(CollectError) -> [UInt8]? {
+        guard rewritten else { return try readAhead.md5(source) }
+        return readAhead.unmatchedDigest(source, sourcePath: file.sourcePath, patterns: manifest.patterns)
     }
 
     func prerewrite(_ file: FoundFile, known: KnownBefore) -> Prerewrite? {
@@ -512,6 +601,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     func hashedName(_ name: String, content: [UInt8]? = nil, digest: [UInt8]? = nil) throws(CollectError) -> String {
         let (parsed, clean) = try grammar.storedPath(name)
         var md5 = digest ?? content.map { Array(Insecure.MD5.hash(data: $0)) }
+        if md5 == nil, let previewSources {
+            guard let source = previewSources[Array(clean.utf8)] else {
+                throw CollectError("ValueError", "'\(clean)' is not collected from a source (preview)")
+            }
+            md5 = try readAhead.md5(source)
+        }
         if md5 == nil {
             guard try target.exists(clean) else {
                 throw CollectError("ValueError", "The file '\(clean)' could not be found with \(storageRepr).")
@@ -542,7 +637,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         let cached = hashed[key]
         lookups.entries.append((key, cached))
         if let cached { return cached }
-        return try PyString.replace(hashedName(normalised), "\\", with: "/")
+        let stored = try hashedName(normalised)
+        lookups.stored.append((normalised, stored))
+        return PyString.replace(stored, "\\", with: "/")
     }
 
     /// `_url(self._stored_name, name, force=True, hashed_files=...)`.
@@ -592,10 +689,13 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
 /// `ManifestPostProcessor.prerewrites` (shared by the copies of the processor).
 public final class PrerewriteCount: @unchecked Sendable {
     private let lock = NSLock()
-    private var counts = (computed: 0, taken: 0)
+    private var counts = (computed: 0, previewed: 0, taken: 0)
     func computed(_ count: Int) { lock.withLock { counts.computed += count } }
+    func previewed(_ count: Int) { lock.withLock { counts.previewed += count } }
     func took() { lock.withLock { counts.taken += 1 } }
-    public var value: (computed: Int, taken: Int) { lock.withLock { counts } }
+    /// Rewrites computed after the setup, computed while it ran (from a preview of the same
+    /// description), and taken by the pass.
+    public var value: (computed: Int, previewed: Int, taken: Int) { lock.withLock { counts } }
 }
 
 /// The hashed names a reference lookup consults: the pass's `hashed_files`, or what it will hold

@@ -52,7 +52,16 @@ public final class ReadAhead: Sendable {
     let entries: [String: Entry]
     /// The patterns `unmatched` was computed with.
     let patterns: [CollectDescription.PatternGroup]
+    /// First-pass rewrites computed while the setup still ran, from the previewed description
+    /// (`ManifestPostProcessor.previewRewrites`): the pass may take them only when the final
+    /// description is the same.
+    let previewed: PreviewRewrites?
     private let uses = Uses()
+
+    struct PreviewRewrites: @unchecked Sendable {  // the rewrites' Lookups are not changed after they are made
+        var description: CollectDescription
+        var rewrites: [[UInt8]: ManifestPostProcessor.Prerewrite]
+    }
 
     /// How the entries served: answers given, and entries refused because their file changed.
     final class Uses: @unchecked Sendable {
@@ -70,13 +79,15 @@ public final class ReadAhead: Sendable {
 
     public static let none = ReadAhead(entries: [:], patterns: [])
 
-    init(entries: [String: Entry], patterns: [CollectDescription.PatternGroup]) {
+    init(entries: [String: Entry], patterns: [CollectDescription.PatternGroup], previewed: PreviewRewrites? = nil) {
         self.entries = entries
         self.patterns = patterns
+        self.previewed = previewed
     }
 
     /// Reads every file the (previewed) description's finders list; nothing unless the storage
-    /// keeps a manifest (only its post-processing reads the sources again). Stops early once
+    /// keeps a manifest (only its post-processing reads the sources again). Then computes the
+    /// first pass's rewrites from them (`ManifestPostProcessor.previewRewrites`). Stops early once
     /// `stop` is set (the evaluation returned: the collect does the rest on all cores).
     public static func read(_ description: CollectDescription, options: CollectOptions, version: DjangoVersion,
                             pythonVersion: String, stop: StopFlag = StopFlag()) -> ReadAhead {
@@ -84,10 +95,13 @@ public final class ReadAhead: Sendable {
         let grammar = try? ReferenceGrammar(patterns: patterns, version: version, staticURL: description.staticURL ?? "",
                                     pythonVersion: pythonVersion)
         var found: [(path: String, file: FoundFile)] = []
-        var seen = Set<String>()
+        var collected: [FoundFile] = []  // what the collector keeps: the first file of each destination path
+        var seen = Set<String>(), destinations = Set<[UInt8]>()
         let finders = StaticFinders(description)
         try? finders.walk(ignoring: finders.ignorePatterns(extra: options.ignorePatterns,
                                                           useDefaults: options.useDefaultIgnorePatterns)) { file in
+            guard destinations.insert(Array(file.prefixedPath.utf8)).inserted else { return }
+            collected.append(file)
             if let path = try? file.source.path(file.sourcePath), seen.insert(path).inserted { found.append((path, file)) }
         }
         let files = found
@@ -105,7 +119,12 @@ public final class ReadAhead: Sendable {
         for (index, found) in files.enumerated() {
             if case .success(let entry?)? = slots.result(index) { entries[found.path] = entry }
         }
-        return ReadAhead(entries: entries, patterns: patterns)
+        guard !stop.isSet, description.storage?.compression == nil else { return ReadAhead(entries: entries, patterns: patterns) }
+        // A reader of its own: what the rewrites ask is not what the collect was answered.
+        let rewrites = ManifestPostProcessor.previewRewrites(description, files: collected, version: version, pythonVersion: pythonVersion,
+                                                             readAhead: ReadAhead(entries: entries, patterns: patterns),
+                                                             workers: workers, stop: stop)
+        return ReadAhead(entries: entries, patterns: patterns, previewed: PreviewRewrites(description: description, rewrites: rewrites))
     }
 
 /// One file read, or nil when it cannot be trusted (changed too recently, or while read).
@@ -136,6 +155,21 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
         return fresh ? entry : nil
     }
 
+    /// The first-pass rewrites computed ahead, when `description` holds the data they were computed
+    /// from. Class names aside: the rewrites are computed from the data alone, and an app's
+    /// ready() may change a class that djstatic still reproduces (django-debug-toolbar mixes its
+    /// URLMixin into the staticfiles storage's class).
+    func rewrites(for description: CollectDescription) -> [[UInt8]: ManifestPostProcessor.Prerewrite] {
+        guard let previewed else { return [:] }
+        func data(_ description: CollectDescription) -> CollectDescription {
+            var data = description
+            data.storage?.className = ""
+            data.storage?.classNames = []
+            return data
+        }
+        return data(previewed.description) == data(description) ? previewed.rewrites : [:]
+    }
+
     /// The MD5 digest of the file's bytes.
     public func md5(_ path: String) throws(CollectError) -> [UInt8] {
         if let entry = entry(path) { return entry.md5 }
@@ -152,8 +186,14 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
     /// true when it is known that no pattern of `patterns` chosen for `sourcePath` matches the file's
     /// (valid UTF-8) text, so rewriting it gives back its bytes.
     public func unmatched(_ path: String, sourcePath: String, patterns: [CollectDescription.PatternGroup]) -> Bool {
-        guard patterns == self.patterns, let found = entry(path)?.unmatched, found.sourcePath == sourcePath else { return false }
-        return found.none
+        unmatchedDigest(path, sourcePath: sourcePath, patterns: patterns) != nil
+    }
+
+    /// The MD5 of the file when `unmatched` holds, from the same read (nil otherwise).
+    func unmatchedDigest(_ path: String, sourcePath: String, patterns: [CollectDescription.PatternGroup]) -> [UInt8]? {
+        guard patterns == self.patterns, let entry = entry(path), let found = entry.unmatched, found.sourcePath == sourcePath,
+              found.none else { return nil }
+        return entry.md5
     }
 }
 

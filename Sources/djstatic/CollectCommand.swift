@@ -340,7 +340,7 @@ final class CollectTrace: @unchecked Sendable {
     private let lock = NSLock()
     private var marks: [String] = []
     var readAhead: ReadAhead?
-    var prerewrites: (computed: Int, taken: Int)?
+    var prerewrites: (computed: Int, previewed: Int, taken: Int)?
 
     func mark(_ event: String) {
         guard enabled else { return }
@@ -356,7 +356,8 @@ final class CollectTrace: @unchecked Sendable {
             line += "; files read ahead \(statistics.read), answered \(statistics.answered), stale \(statistics.stale)"
         }
         if let prerewrites {
-            line += "; pre-pass rewrites \(prerewrites.computed), taken \(prerewrites.taken)"
+            line += "; pre-pass rewrites \(prerewrites.computed + prerewrites.previewed), during setup \(prerewrites.previewed), "
+                + "taken \(prerewrites.taken)"
         }
         printError(line)
     }

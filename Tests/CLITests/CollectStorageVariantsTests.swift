@@ -100,16 +100,8 @@ struct CollectStorageVariantsTests {
         let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
                                environment: ["VARIANT": "ready", "DJSTATIC_TRACE": "1"])
         defer { pair.removeWork() }
-        for root in [pair.djangoRoot, pair.ourRoot] {
-            let name = URL(fileURLWithPath: root).lastPathComponent
-            for (directory, file, text) in [("late-", "late.css", ".late{color:red}\n"),
-                                            ("added-", "added.css", ".added{background:url(late.css)}\n")] {
-                let url = pair.work.appendingPathComponent(directory + name)
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: url.appendingPathComponent(file))
-            }
-        }
-        Thread.sleep(forTimeInterval: 2.2)  // past the read-ahead's racy window: the new file is read ahead
+        try Self.writeBesideRoots(pair, [("late-", "late.css", ".late{color:red}\n"),
+                                         ("added-", "added.css", ".added{background:url(late.css)}\n")])
         let outcome = try pair.run(["--noinput"])
         #expect(outcome.django.status == 0, "\(outcome.django.summary.suffix(1500))")
         pair.expectSame("\(venv) ready", outcome, stderr: false)
@@ -126,6 +118,51 @@ struct CollectStorageVariantsTests {
         #expect(collected.count == 1)
         let hashed = try String(contentsOfFile: pair.ourRoot + "/" + (collected.first ?? ""), encoding: .utf8)
         #expect(hashed == ".late{color:tan}\n", "ready()'s bytes, not the ones read ahead")
+    }
+
+    /// djstatic rewrites the CSS/JS ahead while the setup runs, from the preview; an app's ready()
+    /// then rewrites a file in place (same size and mtime) that another file refers to before the
+    /// first pass reaches it. The settings did not change, so the rewrites computed ahead are
+    /// offered to the pass, which takes those whose sources, lookups and stored files are as they
+    /// were, and refuses deep/deep.css's, computed from late.css's earlier bytes (the storage
+    /// keeps intermediate files, so what the first pass wrote stays in the tree).
+    @Test(arguments: ["dj42", "dj52", "dj61"])
+    func rewritesComputedDuringSetupAreCheckedAgainstTheCollectedFiles(_ venv: String) throws {
+        let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
+                               environment: ["VARIANT": "settled", "DJSTATIC_TRACE": "1"])
+        defer { pair.removeWork() }
+        try Self.writeBesideRoots(pair, [("late-", "late.css", ".late{color:red}\n"),
+                                         ("late-", "deep/deep.css", ".deep{background:url(../late.css)}\n")])
+        let outcome = try pair.run(["--noinput"])
+        #expect(outcome.django.status == 0, "\(outcome.django.summary.suffix(1500))")
+        pair.expectSame("\(venv) settled", outcome, stderr: false)
+        let trace = outcome.ours.stderr.split(separator: "\n").filter { $0.hasPrefix("djstatic-trace: ") }
+        let counts = CollectTraceLine(String(trace.first ?? ""))
+        // late.css, which ready() changed, is read and rewritten again after setup.
+        #expect(counts.duringSetup >= 2 && counts.computed == counts.duringSetup + 1, "\(outcome.ours.stderr)")
+        #expect(counts.taken >= 1 && counts.taken < counts.computed, "\(outcome.ours.stderr)")
+        let late = try FileManager.default.contentsOfDirectory(atPath: pair.ourRoot).filter { $0.hasPrefix("late.") && $0 != "late.css" }
+        #expect(late.count == 1)
+        let deep = try FileManager.default.contentsOfDirectory(atPath: pair.ourRoot + "/deep").filter { $0 != "deep.css" }
+        #expect(deep.count == 2, "an intermediate and a final hashed file: \(deep)")
+        for name in deep {  // both name late.css's hashed copy of ready()'s bytes
+            let text = try String(contentsOfFile: pair.ourRoot + "/deep/" + name, encoding: .utf8)
+            #expect(text == ".deep{background:url(\"../\(late.first ?? "")\")}\n", "\(name): \(text)")
+        }
+    }
+
+    /// Writes each file into `<prefix><root name>/<path>` beside each tool's STATIC_ROOT (the
+    /// roots the "ready" and "settled" variants add), then waits out the read-ahead's racy window
+    /// so that they are read ahead.
+    static func writeBesideRoots(_ pair: CollectPair, _ files: [(prefix: String, path: String, text: String)]) throws {
+        for root in [pair.djangoRoot, pair.ourRoot] {
+            for (prefix, path, text) in files {
+                let url = pair.work.appendingPathComponent(prefix + URL(fileURLWithPath: root).lastPathComponent + "/" + path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url)
+            }
+        }
+        Thread.sleep(forTimeInterval: 2.2)
     }
 
     /// A storage that overrides `_save` is not reproduced natively: djstatic runs Django's own
@@ -192,7 +229,7 @@ struct CollectStorageVariantsTests {
 /// The counts of a `djstatic-trace:` line (Sources/djstatic/CollectCommand.swift, CollectTrace).
 struct CollectTraceLine {
     var previewed = false
-    var read = 0, answered = 0, stale = 0, computed = 0, taken = 0
+    var read = 0, answered = 0, stale = 0, computed = 0, duringSetup = 0, taken = 0
 
     init(_ line: String) {
         previewed = line.contains("previewed ")
@@ -205,6 +242,7 @@ struct CollectTraceLine {
                 case "answered": answered = value
                 case "stale": stale = value
                 case "rewrites": computed = value
+                case "setup": duringSetup = value
                 case "taken": taken = value
                 default: break
                 }
