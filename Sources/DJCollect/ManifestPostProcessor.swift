@@ -72,7 +72,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// text with the same hashed name, already saved: the pass only reports it.
     final class Lookups {
         var entries: [(key: String, value: String?)] = []
-        /// The names hashed from their stored file (the absent entries), and the hashed names.
+        /// In a rewrite computed from a preview: the names hashed from the source of their stored
+        /// file (the absent entries), and the hashed names, until the pass checks them.
         var stored: [(name: String, hashed: String)] = []
         var failed = false
 
@@ -221,6 +222,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                           prerewrite.lookups.stillValid(in: hashed), prerewrite.lookups.storedStillValid(self) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
                     lookups = prerewrite.lookups
+                    lookups.stored = []  // checked: later passes need the entries only
                     prerewrites.took()
                 } else {
                     guard let content = UTF8Encoding.scalars(original) else {
@@ -313,20 +315,21 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             guard let found = slots.successes else { return nil }
             var names = Set(all.map { Array($0.prefixedPath.utf8) })
             var copies: [[UInt8]: Copy] = [:]
-            var pending: [(source: FoundFile, hashedName: String)] = []
-            for (file, copy) in zip(all, found) {
+            var pending: [(file: Int, hashedName: String)] = []
+            for (index, copy) in found.enumerated() {
                 guard let copy else { continue }
                 if (!copy.unmatched && processor.isAdjustable(copy.hashedName)) || !names.insert(Array(copy.hashedName.utf8)).inserted {
                     return nil
                 }
-                copies[Array(file.prefixedPath.utf8)] = copy
-                if !copy.existed { pending.append((file, copy.hashedName)) }
+                copies[Array(all[index].prefixedPath.utf8)] = copy
+                if !copy.existed { pending.append((index, copy.hashedName)) }
             }
             guard copies.count > 1 else { return nil }
             let prepared = StaticCopies(copies: copies), writing = pending
             let writes = ResultSlots<Void, CollectError>(count: writing.count)
             DispatchQueue.concurrentPerform(iterations: writing.count) { slot in
-                let (file, hashedName) = writing[slot]
+                let (index, hashedName) = writing[slot]
+                let file = all[index]
                 writes.set(slot, Result { () throws(CollectError) in
                     try processor.target.save(hashedName, copying: try file.source.path(file.sourcePath))
                 })
@@ -449,7 +452,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// The pass takes one only when the description is the same, its source has the same digest,
     /// every lookup answers the same and every stored file hashes the same; it rewrites the file
     /// itself otherwise. Nothing when the pass would not take them (WhiteNoise, names with `?`,
-    /// `#` or a backslash); stops when `stop` is set.
+    /// `#` or a backslash); stops when `stop` is set, or once the rewrites hold `previewBudget`
+    /// bytes (they are kept until the pass takes them: the first ones it reaches are computed
+    /// first, the rest after setup, a window at a time).
     static func previewRewrites(_ description: CollectDescription, files: [FoundFile], version: DjangoVersion, pythonVersion: String,
                                 readAhead: ReadAhead, workers: Int, stop: StopFlag) -> [[UInt8]: Prerewrite] {
         guard var processor = try? ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion),
@@ -471,11 +476,14 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             }
         }
         let slots = ResultSlots<Prerewrite?, Never>(count: jobs.count)
+        let held = ByteCount()
         DispatchQueue.concurrentPerform(iterations: workers) { [processor, jobs, known] worker in
             for index in stride(from: worker, to: jobs.count, by: workers) {
-                if stop.isSet { break }
+                if stop.isSet || held.value >= previewBudget { break }
                 let (file, limit) = jobs[index]
-                slots.set(index, .success(processor.prerewrite(file, known: KnownBefore(positions: known, limit: limit))))
+                let rewrite = processor.prerewrite(file, known: KnownBefore(positions: known, limit: limit))
+                held.add(rewrite?.bytes.count ?? 0)
+                slots.set(index, .success(rewrite))
             }
         }
         var rewrites: [[UInt8]: Prerewrite] = [:]
@@ -491,6 +499,17 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     func copiedDigest(_ file: FoundFile, source: String, rewritten: Bool) throws(CollectError) -> [UInt8]? {
         guard rewritten else { return try readAhead.md5(source) }
         return readAhead.unmatchedDigest(source, sourcePath: file.sourcePath, patterns: manifest.patterns)
+    }
+
+    /// The most bytes of rewritten CSS/JS `previewRewrites` keeps.
+    static let previewBudget = 32 << 20
+
+    /// A byte count several threads add to.
+    final class ByteCount: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add(_ bytes: Int) { lock.withLock { count += bytes } }
+        var value: Int { lock.withLock { count } }
     }
 
     func prerewrite(_ file: FoundFile, known: KnownBefore) -> Prerewrite? {
@@ -638,7 +657,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         lookups.entries.append((key, cached))
         if let cached { return cached }
         let stored = try hashedName(normalised)
-        lookups.stored.append((normalised, stored))
+        if previewSources != nil { lookups.stored.append((normalised, stored)) }  // hashed from a source: checked later
         return PyString.replace(stored, "\\", with: "/")
     }
 

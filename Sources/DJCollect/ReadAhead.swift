@@ -94,17 +94,19 @@ public final class ReadAhead: Sendable {
         guard let patterns = description.storage?.manifest?.patterns else { return .none }
         let grammar = try? ReferenceGrammar(patterns: patterns, version: version, staticURL: description.staticURL ?? "",
                                     pythonVersion: pythonVersion)
-        var found: [(path: String, file: FoundFile)] = []
         var collected: [FoundFile] = []  // what the collector keeps: the first file of each destination path
+        var found: [(path: String, file: Int)] = []  // each source file once, and its index in `collected`
         var seen = Set<String>(), destinations = Set<[UInt8]>()
         let finders = StaticFinders(description)
         try? finders.walk(ignoring: finders.ignorePatterns(extra: options.ignorePatterns,
                                                           useDefaults: options.useDefaultIgnorePatterns)) { file in
             guard destinations.insert(Array(file.prefixedPath.utf8)).inserted else { return }
             collected.append(file)
-            if let path = try? file.source.path(file.sourcePath), seen.insert(path).inserted { found.append((path, file)) }
+            if let path = try? file.source.path(file.sourcePath), seen.insert(path).inserted {
+                found.append((path, collected.count - 1))
+            }
         }
-        let files = found
+        let (files, sources) = (found, collected)
         let started = time(nil)
         let slots = ResultSlots<Entry?, Never>(count: files.count)
         // One core stays with the interpreter, whose setup this runs beside.
@@ -112,7 +114,7 @@ public final class ReadAhead: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: files.count, by: workers) {
                 if stop.isSet { break }
-                slots.set(index, .success(entry(files[index].path, files[index].file, grammar: grammar, started: started)))
+                slots.set(index, .success(entry(files[index].path, sources[files[index].file], grammar: grammar, started: started)))
             }
         }
         var entries: [String: Entry] = [:]
