@@ -385,8 +385,10 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// already know when it reaches that file (`KnownBefore`), with the lookups it made. The pass
     /// takes a rewrite when its source digest is the same and every lookup answers the same in its
     /// `hashed` then (the rewrite is then the same text), and rewrites the file itself otherwise
-    /// (a reference to CSS/JS rewritten earlier, a missing file). Not with WhiteNoise, which
-    /// records every hashed name computed; a taken rewrite computes none.
+    /// (a reference to CSS/JS rewritten earlier, a missing file). Starts from the rewrites the
+    /// read-ahead computed during setup (`previewRewrites`) when the description holds the same
+    /// data, and computes only the others. Not with WhiteNoise, which records every hashed name
+    /// computed; a taken rewrite computes none.
     final class Prerewrites {
         static let window = 256
         private let processor: ManifestPostProcessor
