@@ -290,15 +290,20 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         }
         var copies: [[UInt8]: Copy]
 
+        /// A name with a query or fragment character, or a backslash: the hashed name and the
+        /// manifest key then depend on more than the file's own bytes, and the sequential pass
+        /// does it all.
+        static func hasNameThatHashesApart(_ files: [FoundFile]) -> Bool {
+            files.contains { $0.prefixedPath.contains { "?#\\".contains($0) } }
+        }
+
         /// nil when the shortcut could change the outcome, and the sequential pass does it all: a
         /// file cannot be read or copied (Django fails at it, in order), a name has a query or
         /// fragment character, or a hashed name is also another file's name or, for a file that
         /// is not rewritten, could be. A rewritten file whose hashed name holds other bytes
         /// already is left to the sequential pass.
         static func prepare(_ all: [FoundFile], adjustable: Set<[UInt8]>, processor: ManifestPostProcessor) -> StaticCopies? {
-            guard all.count > 1, !all.contains(where: { $0.prefixedPath.contains(where: { "?#\\".contains($0) }) }) else {
-                return nil
-            }
+            guard all.count > 1, !hasNameThatHashesApart(all) else { return nil }
             let slots = ResultSlots<Copy?, CollectError>(count: all.count)
             DispatchQueue.concurrentPerform(iterations: all.count) { index in
                 let file = all[index]
@@ -459,8 +464,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// first, the rest after setup, a window at a time).
     static func previewRewrites(_ description: CollectDescription, files: [FoundFile], version: DjangoVersion, pythonVersion: String,
                                 readAhead: ReadAhead, workers: Int, stop: StopFlag) -> [[UInt8]: Prerewrite] {
-        guard var processor = try? ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion),
-              !files.contains(where: { $0.prefixedPath.contains(where: { "?#\\".contains($0) }) }) else { return [:] }
+        guard description.storage?.compression == nil, !StaticCopies.hasNameThatHashesApart(files),
+              var processor = try? ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion)
+        else { return [:] }
         processor.readAhead = readAhead
         var sources: [[UInt8]: String] = [:]
         for file in files { sources[Array(file.prefixedPath.utf8)] = try? file.source.path(file.sourcePath) }

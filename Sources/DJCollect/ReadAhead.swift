@@ -121,7 +121,7 @@ public final class ReadAhead: Sendable {
         for (index, found) in files.enumerated() {
             if case .success(let entry?)? = slots.result(index) { entries[found.path] = entry }
         }
-        guard !stop.isSet, description.storage?.compression == nil else { return ReadAhead(entries: entries, patterns: patterns) }
+        guard !stop.isSet else { return ReadAhead(entries: entries, patterns: patterns) }
         // A reader of its own: what the rewrites ask is not what the collect was answered.
         let rewrites = ManifestPostProcessor.previewRewrites(description, files: collected, version: version, pythonVersion: pythonVersion,
                                                              readAhead: ReadAhead(entries: entries, patterns: patterns),
