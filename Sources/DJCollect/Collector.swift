@@ -189,9 +189,9 @@ public struct Collector {
             finder.roots.contains { targetRoot.hasPrefix($0.location + "/") || $0.location.hasPrefix(targetRoot) }
         }
         var found: [FoundFile] = []
-        var foundKeys = Set<[UInt8]>()
+        var foundKeys = Set<PyStrKey>()
         try finders.walk(ignoring: patterns) { file throws(CollectError) in
-            if foundKeys.insert(Array(file.prefixedPath.utf8)).inserted {
+            if foundKeys.insert(PyStrKey(file.prefixedPath)).inserted {
                 found.append(file)
                 console.progress?(.collecting(found: found.count))
                 if options.link { try linkFile(file) } else { try copyFile(file) }
@@ -204,9 +204,9 @@ public struct Collector {
         }
         try writePendingCopies()
         guard options.postProcess, var processor = postProcessor else { return }
-        var reported = Set<[UInt8]>()
+        var reported = Set<PyStrKey>()
         try processor.postProcess(found, dryRun: options.dryRun) { result throws(CollectError) in
-            if let progress = console.progress, reported.insert(Array(result.original.utf8)).inserted {
+            if let progress = console.progress, reported.insert(PyStrKey(result.original)).inserted {
                 progress(.postProcessing(done: reported.count, total: found.count))
             }
             switch result {
@@ -385,11 +385,11 @@ public final class ResultSlots<Value, Failure: Error>: @unchecked Sendable {
 /// Insertion-ordered set of paths compared by code points (Python `str` semantics, not Swift's
 /// canonical equivalence).
 struct OrderedPathSet {
-    private var keys = Set<[UInt8]>()
+    private var keys = Set<PyStrKey>()
     private(set) var items: [String] = []
     var count: Int { items.count }
-    func contains(_ path: String) -> Bool { keys.contains(Array(path.utf8)) }
+    func contains(_ path: String) -> Bool { keys.contains(PyStrKey(path)) }
     mutating func insert(_ path: String) {
-        if keys.insert(Array(path.utf8)).inserted { items.append(path) }
+        if keys.insert(PyStrKey(path)).inserted { items.append(path) }
     }
 }

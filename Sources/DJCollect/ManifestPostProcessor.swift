@@ -33,7 +33,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// Set when rewriting ahead from a preview of the description, before anything is collected:
     /// the source file the copy phase will store under each name. A stored file is then hashed
     /// from its source; the pass checks each such answer against the stored file.
-    var previewSources: [[UInt8]: String]?
+    var previewSources: [PyStrKey: String]?
 
     public init(description: CollectDescription, version: DjangoVersion, pythonVersion: String) throws(CollectError) {
         let storage = try description.requireStorage()
@@ -81,9 +81,33 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             !failed && entries.allSatisfy { hashed[$0.key] == $0.value }
         }
 
+        /// Drops the answers that cannot change any more, before the lookups are kept for later
+        /// passes (at 50k files these entries were the largest part of peak memory).
+        func keepChanging(_ keys: ChangingKeys) {
+            entries = entries.filter { entry in  // a new array: removeAll(where:) keeps the capacity
+                (entry.value == nil ? keys.found : keys.rewritten).contains(PyStrKey(entry.key))
+            }
+        }
+
         /// Every stored file hashes as it did (a rewrite computed from a preview hashed sources).
         func storedStillValid(_ processor: ManifestPostProcessor) -> Bool {
             stored.allSatisfy { (try? processor.hashedName($0.name)) == $0.hashed }
+        }
+    }
+
+    /// The `hashed_files` keys whose answer can still change: a rewritten file's (re-hashed in
+    /// every pass) and, while absent, any found file's (set when the pass reaches it). A name
+    /// `hashed` holds for a file that is not rewritten was set once and keeps its value; a name
+    /// no file has stays absent (it names a stored file, hashed as it is). Only when no name has
+    /// a backslash is a key exactly the name of the one file that sets it.
+    struct ChangingKeys {
+        var rewritten: Set<PyStrKey>
+        var found: Set<PyStrKey>
+
+        init?(_ files: [FoundFile], rewritten: Set<PyStrKey>) {
+            if files.contains(where: { $0.prefixedPath.contains("\\") }) { return nil }
+            self.rewritten = rewritten
+            found = Set(files.map { PyStrKey($0.prefixedPath) })
         }
     }
 
@@ -112,19 +136,20 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         }
         var hashed = OrderedMap()
         let adjustable = files.filter { isAdjustable($0.prefixedPath) }
-        let adjustableNames = Set(adjustable.map { Array($0.prefixedPath.utf8) })
+        let adjustableNames = Set(adjustable.map { PyStrKey($0.prefixedPath) })
         var results = OrderedResults()
         let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
-        var reached = Set<[UInt8]>()
+        var reached = Set<PyStrKey>()
         var memos: [String: Memo] = [:]
+        let changingKeys = ChangingKeys(files, rewritten: adjustableNames)
         let ordered = Self.depthOrdered(files)
         let prerewritten = Prerewrites(self, ordered: ordered, adjustable: adjustableNames, copies: copies)
         do {
-            try pass(ordered, adjustableNames, &hashed, copies: copies, prerewritten: prerewritten, reached: &reached,
+            try pass(ordered, adjustableNames, changingKeys, &hashed, copies: copies, prerewritten: prerewritten, reached: &reached,
                      memos: &memos) { result throws(CollectError) in
                 if case .failed = result.outcome {
                     try yield(Self.yielded(result))
-                } else if !adjustableNames.contains(Array(result.name.utf8)) {
+                } else if !adjustableNames.contains(PyStrKey(result.name)) {
                     try yield(Self.yielded(result))
                 } else {
                     results.set(result)
@@ -138,8 +163,8 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         let orderedAdjustable = Self.depthOrdered(adjustable)
         for _ in 0..<manifest.maxPostProcessPasses {
             unresolved = []
-            var ignored = Set<[UInt8]>()
-            try pass(orderedAdjustable, adjustableNames, &hashed, copies: nil, prerewritten: nil, reached: &ignored,
+            var ignored = Set<PyStrKey>()
+            try pass(orderedAdjustable, adjustableNames, changingKeys, &hashed, copies: nil, prerewritten: nil, reached: &ignored,
                      memos: &memos) { result throws(CollectError) in
                 results.set(result)
                 if result.substitutions { unresolved.append(result.name) }
@@ -165,14 +190,15 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     }
 
     /// `_post_process` over `ordered` (in its order: `depthOrdered`), each file hashed from its
-    /// source and, when adjustable, rewritten and re-hashed.
-    private func pass(_ ordered: [FoundFile], _ adjustable: Set<[UInt8]>, _ hashed: inout OrderedMap,
-                      copies: StaticCopies?, prerewritten: Prerewrites?, reached: inout Set<[UInt8]>,
+    /// source and, when adjustable, rewritten and re-hashed. A memo keeps the lookups
+    /// whose answer can still change (`changingKeys`).
+    private func pass(_ ordered: [FoundFile], _ adjustable: Set<PyStrKey>, _ changingKeys: ChangingKeys?, _ hashed: inout OrderedMap,
+                      copies: StaticCopies?, prerewritten: Prerewrites?, reached: inout Set<PyStrKey>,
                       memos: inout [String: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
         for file in ordered {
             let name = file.prefixedPath
-            reached.insert(Array(name.utf8))
-            if let copy = copies?.copies[Array(name.utf8)] {
+            reached.insert(PyStrKey(name))
+            if let copy = copies?.copies[PyStrKey(name)] {
                 hashed[PyString.replace(name, "\\", with: "/")] = copy.hashedName
                 if copy.unmatched {  // rewritten to the same text: processed again in every pass
                     memos[name] = Memo(lookups: Lookups(), hashedName: copy.hashedName)
@@ -187,7 +213,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 try emit(PassResult(name: name, hashed: memo.hashedName, outcome: .processed, substitutions: false))
                 continue
             }
-            let isAdjustable = adjustable.contains(Array(name.utf8))
+            let isAdjustable = adjustable.contains(PyStrKey(name))
             // Only CSS/JS is read whole (it is rewritten); other files are hashed and copied in
             // bounded memory.
             let sourceFull = try file.source.path(file.sourcePath)
@@ -217,7 +243,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 if readAhead.unmatched(sourceFull, sourcePath: file.sourcePath, patterns: manifest.patterns) {
                     bytes = original  // no pattern matches its text: the rewrite gives it back
                     rewrittenDigest = originalDigest
-                } else if let prerewrite = prerewritten?.take(Array(name.utf8)),
+                } else if let prerewrite = prerewritten?.take(PyStrKey(name)),
                           prerewrite.sourceDigest == sourceDigest(),
                           prerewrite.lookups.stillValid(in: hashed), prerewrite.lookups.storedStillValid(self) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
@@ -249,6 +275,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 if hashedName != oldHashedName || !manifest.keepIntermediateFiles { try replace(hashedName, with: bytes) }
                 hashedName = PyString.replace(hashedName, "\\", with: "/")
                 if oldHashedName == hashedName { substitutions = false }
+                if let changingKeys { lookups.keepChanging(changingKeys) }
                 memos[name] = Memo(lookups: lookups, hashedName: hashedName)
                 processed = true
             }
@@ -288,7 +315,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             /// A file the manifest rewrites, none of whose patterns matches its text.
             var unmatched: Bool
         }
-        var copies: [[UInt8]: Copy]
+        var copies: [PyStrKey: Copy]
 
         /// A name with a query or fragment character, or a backslash: the hashed name and the
         /// manifest key then depend on more than the file's own bytes, and the sequential pass
@@ -302,14 +329,14 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         /// fragment character, or a hashed name is also another file's name or, for a file that
         /// is not rewritten, could be. A rewritten file whose hashed name holds other bytes
         /// already is left to the sequential pass.
-        static func prepare(_ all: [FoundFile], adjustable: Set<[UInt8]>, processor: ManifestPostProcessor) -> StaticCopies? {
+        static func prepare(_ all: [FoundFile], adjustable: Set<PyStrKey>, processor: ManifestPostProcessor) -> StaticCopies? {
             guard all.count > 1, !hasNameThatHashesApart(all) else { return nil }
             let slots = ResultSlots<Copy?, CollectError>(count: all.count)
             DispatchQueue.concurrentPerform(iterations: all.count) { index in
                 let file = all[index]
                 slots.set(index, Result { () throws(CollectError) -> Copy? in
                     let source = try file.source.path(file.sourcePath)
-                    let rewritten = adjustable.contains(Array(file.prefixedPath.utf8))
+                    let rewritten = adjustable.contains(PyStrKey(file.prefixedPath))
                     guard let digest = try processor.copiedDigest(file, source: source, rewritten: rewritten) else { return nil }
                     let name = try processor.hashedName(file.prefixedPath, digest: digest)
                     let existed = try processor.target.exists(name)
@@ -318,15 +345,15 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 })
             }
             guard let found = slots.successes else { return nil }
-            var names = Set(all.map { Array($0.prefixedPath.utf8) })
-            var copies: [[UInt8]: Copy] = [:]
+            var names = Set(all.map { PyStrKey($0.prefixedPath) })
+            var copies: [PyStrKey: Copy] = [:]
             var pending: [(file: Int, hashedName: String)] = []
             for (index, copy) in found.enumerated() {
                 guard let copy else { continue }
-                if (!copy.unmatched && processor.isAdjustable(copy.hashedName)) || !names.insert(Array(copy.hashedName.utf8)).inserted {
+                if (!copy.unmatched && processor.isAdjustable(copy.hashedName)) || !names.insert(PyStrKey(copy.hashedName)).inserted {
                     return nil
                 }
-                copies[Array(all[index].prefixedPath.utf8)] = copy
+                copies[PyStrKey(all[index].prefixedPath)] = copy
                 if !copy.existed { pending.append((index, copy.hashedName)) }
             }
             guard copies.count > 1 else { return nil }
@@ -346,7 +373,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             return prepared
         }
 
-        func removeUnreached(_ reached: Set<[UInt8]>, from target: LocalStorage) {
+        func removeUnreached(_ reached: Set<PyStrKey>, from target: LocalStorage) {
             for (name, copy) in copies where !copy.existed && !reached.contains(name) {
                 try? target.delete(copy.hashedName)
             }
@@ -398,23 +425,23 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         static let window = 256
         private let processor: ManifestPostProcessor
         private let jobs: [(file: FoundFile, limit: Int)]
-        private let jobIndex: [[UInt8]: Int]
-        private let known: [[UInt8]: (position: Int, hashed: String)]
+        private let jobIndex: [PyStrKey: Int]
+        private let known: [PyStrKey: (position: Int, hashed: String)]
         private var computedUpTo = 0
-        private var ready: [[UInt8]: Prerewrite] = [:]
+        private var ready: [PyStrKey: Prerewrite] = [:]
 
-        init(_ processor: ManifestPostProcessor, ordered: [FoundFile], adjustable: Set<[UInt8]>, copies: StaticCopies?) {
+        init(_ processor: ManifestPostProcessor, ordered: [FoundFile], adjustable: Set<PyStrKey>, copies: StaticCopies?) {
             self.processor = processor
-            var positions: [[UInt8]: (position: Int, hashed: String)] = [:]
+            var positions: [PyStrKey: (position: Int, hashed: String)] = [:]
             var jobs: [(file: FoundFile, limit: Int)] = []
-            var previewed: [[UInt8]: Prerewrite] = [:]
+            var previewed: [PyStrKey: Prerewrite] = [:]
             if let copies, processor.hashedNameLog == nil {
                 previewed = processor.readAhead.rewrites(for: processor.collectDescription)
                 processor.prerewrites.previewed(previewed.count)
                 for (position, file) in ordered.enumerated() {
-                    let name = Array(file.prefixedPath.utf8)
+                    let name = PyStrKey(file.prefixedPath)
                     if let copy = copies.copies[name] {
-                        positions[Array(PyString.replace(file.prefixedPath, "\\", with: "/").utf8)] = (position, copy.hashedName)
+                        positions[PyStrKey(PyString.replace(file.prefixedPath, "\\", with: "/"))] = (position, copy.hashedName)
                     } else if adjustable.contains(name) && previewed[name] == nil {
                         jobs.append((file, position))
                     }
@@ -423,12 +450,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             self.jobs = jobs
             self.known = positions
             ready = previewed
-            jobIndex = Dictionary(jobs.enumerated().map { (Array($0.element.file.prefixedPath.utf8), $0.offset) },
+            jobIndex = Dictionary(jobs.enumerated().map { (PyStrKey($0.element.file.prefixedPath), $0.offset) },
                                   uniquingKeysWith: { first, _ in first })
         }
 
         /// The rewrite computed ahead for `name`, computing the window that starts with it first.
-        func take(_ name: [UInt8]) -> Prerewrite? {
+        func take(_ name: PyStrKey) -> Prerewrite? {
             if let found = ready.removeValue(forKey: name) { return found }
             guard let index = jobIndex[name], index >= computedUpTo else { return nil }
             let window = Array(jobs[index..<min(index + Self.window, jobs.count)])
@@ -442,7 +469,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
             var computed = 0
             for (job, result) in zip(window, slots.successes ?? []) {
                 if let result {
-                    ready[Array(job.file.prefixedPath.utf8)] = result
+                    ready[PyStrKey(job.file.prefixedPath)] = result
                     computed += 1
                 }
             }
@@ -463,22 +490,22 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// bytes (they are kept until the pass takes them: the first ones it reaches are computed
     /// first, the rest after setup, a window at a time).
     static func previewRewrites(_ description: CollectDescription, files: [FoundFile], version: DjangoVersion, pythonVersion: String,
-                                readAhead: ReadAhead, workers: Int, stop: StopFlag) -> [[UInt8]: Prerewrite] {
+                                readAhead: ReadAhead, workers: Int, stop: StopFlag) -> [PyStrKey: Prerewrite] {
         guard description.storage?.compression == nil, !StaticCopies.hasNameThatHashesApart(files),
               var processor = try? ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion)
         else { return [:] }
         processor.readAhead = readAhead
-        var sources: [[UInt8]: String] = [:]
-        for file in files { sources[Array(file.prefixedPath.utf8)] = try? file.source.path(file.sourcePath) }
+        var sources: [PyStrKey: String] = [:]
+        for file in files { sources[PyStrKey(file.prefixedPath)] = try? file.source.path(file.sourcePath) }
         processor.previewSources = sources
-        var known: [[UInt8]: (position: Int, hashed: String)] = [:]
+        var known: [PyStrKey: (position: Int, hashed: String)] = [:]
         var jobs: [(file: FoundFile, limit: Int)] = []
         for (position, file) in depthOrdered(files).enumerated() {
-            guard let source = sources[Array(file.prefixedPath.utf8)] else { continue }
+            guard let source = sources[PyStrKey(file.prefixedPath)] else { continue }
             let adjustable = processor.isAdjustable(file.prefixedPath)
             if let digest = try? processor.copiedDigest(file, source: source, rewritten: adjustable),
                let hashed = try? processor.hashedName(file.prefixedPath, digest: digest) {
-                known[Array(file.prefixedPath.utf8)] = (position, hashed)
+                known[PyStrKey(file.prefixedPath)] = (position, hashed)
             } else if adjustable {
                 jobs.append((file, position))
             }
@@ -494,9 +521,9 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 slots.set(index, .success(rewrite))
             }
         }
-        var rewrites: [[UInt8]: Prerewrite] = [:]
+        var rewrites: [PyStrKey: Prerewrite] = [:]
         for (index, job) in jobs.enumerated() {
-            if case .success(let rewrite?)? = slots.result(index) { rewrites[Array(job.file.prefixedPath.utf8)] = rewrite }
+            if case .success(let rewrite?)? = slots.result(index) { rewrites[PyStrKey(job.file.prefixedPath)] = rewrite }
         }
         return rewrites
     }
@@ -535,10 +562,10 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// What the first pass knows of hashed names when it reaches a file: those of the files before
     /// it (by position in its order) that are not rewritten.
     struct KnownBefore: HashedNames {
-        let positions: [[UInt8]: (position: Int, hashed: String)]
+        let positions: [PyStrKey: (position: Int, hashed: String)]
         let limit: Int
         subscript(key: String) -> String? {
-            positions[Array(key.utf8)].flatMap { $0.position < limit ? $0.hashed : nil }
+            positions[PyStrKey(key)].flatMap { $0.position < limit ? $0.hashed : nil }
         }
     }
 
@@ -629,7 +656,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         let (parsed, clean) = try grammar.storedPath(name)
         var md5 = digest ?? content.map { Array(Insecure.MD5.hash(data: $0)) }
         if md5 == nil, let previewSources {
-            guard let source = previewSources[Array(clean.utf8)] else {
+            guard let source = previewSources[PyStrKey(clean)] else {
                 throw CollectError("ValueError", "'\(clean)' is not collected from a source (preview)")
             }
             md5 = try readAhead.md5(source)
@@ -735,13 +762,13 @@ extension OrderedMap: HashedNames {}
 
 /// An insertion-ordered `str -> str` map with Python (code point) key equality.
 public struct OrderedMap: Sendable {
-    private var index: [[UInt8]: Int] = [:]
+    private var index: [PyStrKey: Int] = [:]
     public private(set) var pairs: [(String, String)] = []
 
     public subscript(key: String) -> String? {
-        get { index[Array(key.utf8)].map { pairs[$0].1 } }
+        get { index[PyStrKey(key)].map { pairs[$0].1 } }
         set {
-            let k = Array(key.utf8)
+            let k = PyStrKey(key)
             if let i = index[k] {
                 if let newValue { pairs[i].1 = newValue }
             } else if let newValue {
@@ -754,10 +781,10 @@ public struct OrderedMap: Sendable {
 
 /// `processed_adjustable_paths`: insertion-ordered, overwritten by later passes.
 struct OrderedResults {
-    private var index: [[UInt8]: Int] = [:]
+    private var index: [PyStrKey: Int] = [:]
     private(set) var values: [ManifestPostProcessor.PassResult] = []
     mutating func set(_ result: ManifestPostProcessor.PassResult) {
-        let key = Array(result.name.utf8)
+        let key = PyStrKey(result.name)
         if let i = index[key] { values[i] = result } else {
             index[key] = values.count
             values.append(result)

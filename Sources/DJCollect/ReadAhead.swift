@@ -49,7 +49,7 @@ public final class ReadAhead: Sendable {
     /// timestamps are the coarsest in use).
     static let racyWindow = 2
 
-    let entries: [String: Entry]
+    let entries: [PyStrKey: Entry]
     /// The patterns `unmatched` was computed with.
     let patterns: [CollectDescription.PatternGroup]
     /// First-pass rewrites computed while the setup still ran, from the previewed description
@@ -60,14 +60,14 @@ public final class ReadAhead: Sendable {
 
     struct PreviewRewrites: @unchecked Sendable {  // the rewrites' Lookups are not changed after they are made
         var description: CollectDescription
-        var rewrites: [[UInt8]: ManifestPostProcessor.Prerewrite]
+        var rewrites: [PyStrKey: ManifestPostProcessor.Prerewrite]
     }
 
     /// How the entries served: answers given, and entries refused because their file changed.
     final class Uses: @unchecked Sendable {
         private let lock = NSLock()
-        private var answered = Set<String>(), stale = Set<String>()
-        func record(_ path: String, fresh: Bool) { lock.withLock { _ = fresh ? answered.insert(path) : stale.insert(path) } }
+        private var answered = Set<PyStrKey>(), stale = Set<PyStrKey>()
+        func record(_ path: String, fresh: Bool) { lock.withLock { _ = fresh ? answered.insert(PyStrKey(path)) : stale.insert(PyStrKey(path)) } }
         var counts: (answered: Int, stale: Int) { lock.withLock { (answered.count, stale.count) } }
     }
 
@@ -79,7 +79,7 @@ public final class ReadAhead: Sendable {
 
     public static let none = ReadAhead(entries: [:], patterns: [])
 
-    init(entries: [String: Entry], patterns: [CollectDescription.PatternGroup], previewed: PreviewRewrites? = nil) {
+    init(entries: [PyStrKey: Entry], patterns: [CollectDescription.PatternGroup], previewed: PreviewRewrites? = nil) {
         self.entries = entries
         self.patterns = patterns
         self.previewed = previewed
@@ -96,13 +96,13 @@ public final class ReadAhead: Sendable {
                                     pythonVersion: pythonVersion)
         var collected: [FoundFile] = []  // what the collector keeps: the first file of each destination path
         var found: [(path: String, file: Int)] = []  // each source file once, and its index in `collected`
-        var seen = Set<String>(), destinations = Set<[UInt8]>()
+        var seen = Set<PyStrKey>(), destinations = Set<PyStrKey>()
         let finders = StaticFinders(description)
         try? finders.walk(ignoring: finders.ignorePatterns(extra: options.ignorePatterns,
                                                           useDefaults: options.useDefaultIgnorePatterns)) { file in
-            guard destinations.insert(Array(file.prefixedPath.utf8)).inserted else { return }
+            guard destinations.insert(PyStrKey(file.prefixedPath)).inserted else { return }
             collected.append(file)
-            if let path = try? file.source.path(file.sourcePath), seen.insert(path).inserted {
+            if let path = try? file.source.path(file.sourcePath), seen.insert(PyStrKey(path)).inserted {
                 found.append((path, collected.count - 1))
             }
         }
@@ -117,9 +117,9 @@ public final class ReadAhead: Sendable {
                 slots.set(index, .success(entry(files[index].path, sources[files[index].file], grammar: grammar, started: started)))
             }
         }
-        var entries: [String: Entry] = [:]
+        var entries: [PyStrKey: Entry] = [:]
         for (index, found) in files.enumerated() {
-            if case .success(let entry?)? = slots.result(index) { entries[found.path] = entry }
+            if case .success(let entry?)? = slots.result(index) { entries[PyStrKey(found.path)] = entry }
         }
         guard !stop.isSet else { return ReadAhead(entries: entries, patterns: patterns) }
         // A reader of its own: what the rewrites ask is not what the collect was answered.
@@ -151,7 +151,7 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
     }
 
     private func entry(_ path: String) -> Entry? {
-        guard let entry = entries[path] else { return nil }
+        guard let entry = entries[PyStrKey(path)] else { return nil }
         let fresh = Identity(path) == entry.identity
         uses.record(path, fresh: fresh)
         return fresh ? entry : nil
@@ -161,7 +161,7 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
     /// from. Class names aside: the rewrites are computed from the data alone, and an app's
     /// ready() may change a class that djstatic still reproduces (django-debug-toolbar mixes its
     /// URLMixin into the staticfiles storage's class).
-    func rewrites(for description: CollectDescription) -> [[UInt8]: ManifestPostProcessor.Prerewrite] {
+    func rewrites(for description: CollectDescription) -> [PyStrKey: ManifestPostProcessor.Prerewrite] {
         guard let previewed else { return [:] }
         func data(_ description: CollectDescription) -> CollectDescription {
             var data = description

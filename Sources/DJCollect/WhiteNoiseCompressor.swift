@@ -16,12 +16,12 @@ public typealias BrotliBatch = ([(source: String, destination: String)]) throws 
 /// Names `hashed_name` returned (WhiteNoise's `_new_files`), recorded from any thread.
 public final class NameLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var keys = Set<[UInt8]>()
+    private var keys = Set<PyStrKey>()
     private(set) var names: [String] = []
     public init() {}
     func insert(_ name: String) {
         lock.withLock {
-            if keys.insert(Array(name.utf8)).inserted { names.append(name) }
+            if keys.insert(PyStrKey(name)).inserted { names.append(name) }
         }
     }
 }

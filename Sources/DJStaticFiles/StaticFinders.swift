@@ -30,9 +30,9 @@ public struct StaticFinders: Sendable {
     /// The ignore patterns collectstatic uses: `-i` patterns plus the staticfiles app's defaults,
     /// each through `os.path.normpath`, de-duplicated (any match ignores).
     public func ignorePatterns(extra: [String], useDefaults: Bool) -> [String] {
-        var seen = Set<[UInt8]>()
+        var seen = Set<PyStrKey>()
         return (extra + (useDefaults ? description.defaultIgnorePatterns : []))
-            .map(PyPath.normpath).filter { seen.insert(Array($0.utf8)).inserted }
+            .map(PyPath.normpath).filter { seen.insert(PyStrKey($0)).inserted }
     }
 
     /// Every `finder.list(ignore_patterns)` result in order, duplicates included (the caller keeps

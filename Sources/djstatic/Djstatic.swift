@@ -19,8 +19,20 @@ struct Djstatic: ParsableCommand {
         subcommands: [CheckCommand.self, InspectCommand.self, CollectCommand.self, PruneCommand.self, FindCommand.self, MigrateCommand.self, RuleCommand.self, RulesCommand.self,
                       ManualCommand.self])
 
+    /// glibc's `mallopt(M_ARENA_MAX, count)` (malloc.h is not in Swift's Glibc module).
+    static func limitMallocArenas(_ count: Int32) {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let arenaMax: Int32 = -8  // M_ARENA_MAX
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, count)
+    }
+
     /// Exit statuses: 0 ok, 1 errors found, 2 evaluation failure or bad usage (ruff's convention).
     static func main() {
+        // Two malloc arenas instead of eight per core: collect's worker threads each grew their
+        // own, and at 50k files the arenas' unused space was about 24 MB of peak RSS (no
+        // measurable time on a collect; Python allocates mostly from its own pools).
+        limitMallocArenas(2)
         // Ctrl-C ends djstatic at once (exit 130), leaving no partial file, even while settings
         // code runs inside Python.
         Interruption.install()

@@ -228,6 +228,19 @@ struct PythonSemanticsTests {
         #expect(!PyString.codePointEqual("\u{E9}", "e\u{301}"))
         #expect(PyString.sorted(["\u{E9}", "e\u{301}", "f"]).map { $0.unicodeScalars.count } == [2, 1, 1])
     }
+
+    /// `{"caf\u00e9.css", "cafe\u0301.css"}` has two members in Python (two files on disk too).
+    @Test func strKeysCompareCodePoints() {
+        let composed = "caf\u{E9}.css", decomposed = "cafe\u{301}.css"
+        #expect(composed == decomposed)  // Swift's String: canonical equivalence
+        #expect(PyStrKey(composed) != PyStrKey(decomposed))
+        #expect(Set([composed, decomposed]).count == 1)
+        #expect(Set([PyStrKey(composed), PyStrKey(decomposed), PyStrKey("caf" + "\u{E9}.css")]).count == 2)
+        var bridged = "xcaf\u{E9}.css"  // the same code points in another storage
+        bridged.removeFirst()
+        #expect(PyStrKey(bridged) == PyStrKey(composed) && PyStrKey(bridged).hashValue == PyStrKey(composed).hashValue)
+        #expect([PyStrKey(decomposed): 1][PyStrKey(composed)] == nil)
+    }
 }
 
 /// The one-pass decoder the manifest post-processor reads CSS/JS with must accept and reject

@@ -1,5 +1,6 @@
 import DJStaticFiles
 import DJSettings
+import PythonStdlib
 
 /// DJS025: a static path provided twice; the later copy is never collected.
 public struct DuplicateStaticPathRule: Rule {
@@ -40,10 +41,10 @@ public struct DuplicateStaticPathRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         guard let snapshot = context.snapshot, case .success(let description)? = snapshot.collect else { return [] }
         let finders = StaticFinders(description)
-        var first: [[UInt8]: FoundFile] = [:]
+        var first: [PyStrKey: FoundFile] = [:]
         var findings: [Finding] = []
         try? finders.walk(ignoring: finders.ignorePatterns(extra: [], useDefaults: true)) { file in
-            let key = Array(file.prefixedPath.utf8)
+            let key = PyStrKey(file.prefixedPath)
             guard let winner = first[key] else {
                 first[key] = file
                 return
