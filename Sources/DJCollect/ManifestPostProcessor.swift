@@ -491,8 +491,10 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// first, the rest after setup, a window at a time).
     static func previewRewrites(_ description: CollectDescription, files: [FoundFile], version: DjangoVersion, pythonVersion: String,
                                 readAhead: ReadAhead, workers: Int, stop: StopFlag) -> [PyStrKey: Prerewrite] {
+        var located = description  // an S3 storage has none; nothing is read there (sources are hashed)
+        if located.storage?.location == nil { located.storage?.location = "/" }
         guard description.storage?.compression == nil, !StaticCopies.hasNameThatHashesApart(files),
-              var processor = try? ManifestPostProcessor(description: description, version: version, pythonVersion: pythonVersion)
+              var processor = try? ManifestPostProcessor(description: located, version: version, pythonVersion: pythonVersion)
         else { return [:] }
         processor.readAhead = readAhead
         var sources: [PyStrKey: String] = [:]

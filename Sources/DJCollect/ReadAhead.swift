@@ -160,13 +160,16 @@ private static func entry(_ path: String, _ file: FoundFile, grammar: ReferenceG
     /// The first-pass rewrites computed ahead, when `description` holds the data they were computed
     /// from. Class names aside: the rewrites are computed from the data alone, and an app's
     /// ready() may change a class that djstatic still reproduces (django-debug-toolbar mixes its
-    /// URLMixin into the staticfiles storage's class).
+    /// URLMixin into the staticfiles storage's class). Locations aside: a rewrite computed ahead
+    /// read none (it hashed the sources), and an S3 deploy collects into a staging tree.
     func rewrites(for description: CollectDescription) -> [PyStrKey: ManifestPostProcessor.Prerewrite] {
         guard let previewed else { return [:] }
         func data(_ description: CollectDescription) -> CollectDescription {
             var data = description
             data.storage?.className = ""
             data.storage?.classNames = []
+            data.storage?.location = nil
+            data.storage?.manifest?.location = nil
             return data
         }
         return data(previewed.description) == data(description) ? previewed.rewrites : [:]

@@ -32,6 +32,8 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         public var prefix: String
         /// Where the manifest goes, when the storage keeps one.
         public var manifestKey: String?
+        /// The staging collect's first-pass rewrites computed ahead (`CollectPipeline.Outcome`).
+        public var prerewrites: (computed: Int, previewed: Int, taken: Int)?
     }
 
     public var description: CollectDescription
@@ -137,7 +139,7 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
             }
         }
         return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,
-                       manifestKey: staged.manifest?.key)
+                       manifestKey: staged.manifest?.key, prerewrites: staged.collected.prerewrites)
     }
 
     /// The staging collect and the objects made of its tree.

@@ -218,7 +218,7 @@ struct CollectCommand: ParsableCommand {
                                        pythonVersion: snapshot.pythonVersion, console: console, services: .interpreter)
             remote.forceUpload = forceUpload
             remote.readAhead = readAhead
-            try Self.upload(remote, json: json)
+            trace.prerewrites = try Self.upload(remote, json: json)
             return try retainReleases(description)
         }
         let pipeline = CollectPipeline(description: description, options: collectOptions, version: version,
@@ -252,7 +252,8 @@ struct CollectCommand: ParsableCommand {
     }
 
     /// Collect to S3: stage, then upload; exit 1 when anything failed (the manifest is then not written).
-    static func upload(_ remote: RemoteCollect, json: Bool) throws {
+    /// Runs the deploy and reports it; returns the rewrites computed ahead, for the trace.
+    static func upload(_ remote: RemoteCollect, json: Bool) throws -> (computed: Int, previewed: Int, taken: Int)? {
         let result = blocking { () async -> Result<RemoteCollect.Outcome, any Error> in
             do { return .success(try await remote.run()) } catch { return .failure(error) }
         }
@@ -278,6 +279,7 @@ struct CollectCommand: ParsableCommand {
             printOutput(CollectReport.uploadLine(outcome) + "\n")
         }
         if !report.failures.isEmpty { throw Exit(status: 1) }
+        return outcome.prerewrites
     }
 
     /// Runs async work to completion from the synchronous command.

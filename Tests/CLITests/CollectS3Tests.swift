@@ -190,6 +190,33 @@ struct CollectS3Tests {
         }
     }
 
+    /// The CSS/JS rewritten while the project's setup runs (from the preview, before the staging
+    /// tree exists) serve the staging collect, whose description differs from the preview only in
+    /// its locations; the bucket holds what django-storages writes.
+    @Test func rewritesComputedDuringSetupServeTheStagingCollect() throws {
+        let server = try MotoServer()
+        defer { server.stop() }
+        let project = try Self.project()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let copied = Date()
+        #expect(try server.bucket(["create", "django", "ours"]).status == 0)
+        let scenario = S3Scenario(name: "slow ready()", environment: ["S3_SLOW_READY": "1", "DJSTATIC_TRACE": "1"])
+        let django = try deploy("django", project: project, server: server, bucket: "django", scenario: scenario)
+        // The read-ahead trusts a file unchanged for 2 s (ReadAhead.racyWindow); the copy is new.
+        let wait = 3 - Date().timeIntervalSince(copied)
+        if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+        let ours = try deploy("djstatic", project: project, server: server, bucket: "ours", scenario: scenario)
+        try #require(django.status == 0, "\(django.summary)")
+        try #require(ours.status == 0, "\(ours.summary)")
+        let differences = Self.differences(try server.dump("django"), try server.dump("ours"))
+        #expect(differences.isEmpty, "\(differences.count) differences:\n\(differences.prefix(15).joined(separator: "\n"))")
+        let trace = ours.stderr.split(separator: "\n").first { $0.hasPrefix("djstatic-trace: ") }
+        let counts = CollectTraceLine(String(trace ?? ""))
+        // The admin's CSS and the fixture's: 6 rewrites, all computed during setup and taken.
+        #expect(counts.read > 100 && counts.duringSetup >= 5 && counts.taken == counts.duringSetup,
+                "\(ours.stderr)")
+    }
+
     /// A 500 MiB static file deployed to S3 (multipart, 8 MiB parts) in bounded memory: the staged
     /// objects stay in files, parts are read as they are sent, at most ten at a time as boto3
     /// sends them. djstatic's peak RSS (from /usr/bin/time) stays under 320 MiB, whatever the
