@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "DJS3Tests", dependencies: ["DJS3", "PythonStdlib", "S3Addressing", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["botocore_reference.py", "flaky_server.py"]),
-        .testTarget(name: "DJUploadTests", dependencies: ["DJCollect", "DJUpload", "DJSettings",
+        .testTarget(name: "DJUploadTests", dependencies: ["DJCollect", "DJUpload", "DJSettings", "PythonStdlib",
                                                           .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PythonStdlibTests", dependencies: ["PythonStdlib"],
                     exclude: ["python_semantics_reference.py"]),

@@ -333,10 +333,10 @@ public struct Collector {
         let failures = ResultSlots<Void, CollectError>(count: jobs.count)
         let target = self.target
         // Parent directories first, sequentially: concurrent makedirs of one tree would race.
-        var made = Set<String>()
+        var made = Set<PyStrKey>()
         for job in jobs {
             let parent = PyPath.dirname(try target.path(job.name))
-            if made.insert(parent).inserted { try target.makeDirectories(parent) }
+            if made.insert(PyStrKey(parent)).inserted { try target.makeDirectories(parent) }
         }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             failures.set(index, Result { () throws(CollectError) in try target.save(jobs[index].name, copying: jobs[index].source) })

@@ -140,7 +140,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
         var results = OrderedResults()
         let copies = StaticCopies.prepare(files, adjustable: adjustableNames, processor: self)
         var reached = Set<PyStrKey>()
-        var memos: [String: Memo] = [:]
+        var memos: [PyStrKey: Memo] = [:]
         let changingKeys = ChangingKeys(files, rewritten: adjustableNames)
         let ordered = Self.depthOrdered(files)
         let prerewritten = Prerewrites(self, ordered: ordered, adjustable: adjustableNames, copies: copies)
@@ -194,14 +194,14 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
     /// whose answer can still change (`changingKeys`).
     private func pass(_ ordered: [FoundFile], _ adjustable: Set<PyStrKey>, _ changingKeys: ChangingKeys?, _ hashed: inout OrderedMap,
                       copies: StaticCopies?, prerewritten: Prerewrites?, reached: inout Set<PyStrKey>,
-                      memos: inout [String: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
+                      memos: inout [PyStrKey: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
         for file in ordered {
             let name = file.prefixedPath
             reached.insert(PyStrKey(name))
             if let copy = copies?.copies[PyStrKey(name)] {
                 hashed[PyString.replace(name, "\\", with: "/")] = copy.hashedName
                 if copy.unmatched {  // rewritten to the same text: processed again in every pass
-                    memos[name] = Memo(lookups: Lookups(), hashedName: copy.hashedName)
+                    memos[PyStrKey(name)] = Memo(lookups: Lookups(), hashedName: copy.hashedName)
                 }
                 try emit(PassResult(name: name, hashed: copy.hashedName,
                                     outcome: copy.existed && !copy.unmatched ? .unchanged : .processed,
@@ -209,7 +209,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 continue
             }
             let key = PyString.replace(name, "\\", with: "/")
-            if let memo = memos[name], hashed[key] == memo.hashedName, memo.lookups.stillValid(in: hashed) {
+            if let memo = memos[PyStrKey(name)], hashed[key] == memo.hashedName, memo.lookups.stillValid(in: hashed) {
                 try emit(PassResult(name: name, hashed: memo.hashedName, outcome: .processed, substitutions: false))
                 continue
             }
@@ -276,7 +276,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 hashedName = PyString.replace(hashedName, "\\", with: "/")
                 if oldHashedName == hashedName { substitutions = false }
                 if let changingKeys { lookups.keepChanging(changingKeys) }
-                memos[name] = Memo(lookups: lookups, hashedName: hashedName)
+                memos[PyStrKey(name)] = Memo(lookups: lookups, hashedName: hashedName)
                 processed = true
             }
             if !processed && !existed {

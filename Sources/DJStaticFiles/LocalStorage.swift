@@ -360,13 +360,14 @@ public struct LocalStorage: Sendable {
 /// deleted), and the location's group.
 private final class KnownState: @unchecked Sendable {
     private let lock = NSLock()
-    private var directories = Set<String>()
+    private var directories = Set<PyStrKey>()
     private var group: gid_t?
 
-    func hasDirectory(_ directory: String) -> Bool { lock.withLock { directories.contains(directory) } }
-    func addDirectory(_ directory: String) { lock.withLock { _ = directories.insert(directory) } }
+    func hasDirectory(_ directory: String) -> Bool { lock.withLock { directories.contains(PyStrKey(directory)) } }
+    func addDirectory(_ directory: String) { lock.withLock { _ = directories.insert(PyStrKey(directory)) } }
     func forgetDirectories(under directory: String) {
-        lock.withLock { directories = directories.filter { $0 != directory && !$0.hasPrefix(directory + "/") } }
+        let (key, prefix) = (PyStrKey(directory), Array((directory + "/").utf8))
+        lock.withLock { directories = directories.filter { $0 != key && !$0.string.utf8.starts(with: prefix) } }
     }
 
     /// The location's group, once the location exists.

@@ -225,8 +225,8 @@ public final class PartialFiles: @unchecked Sendable {
     }()
     /// Guards the two sets (the gate lets many threads in at once).
     private let lock = NSLock()
-    private var paths = Set<String>()
-    private var directories = Set<String>()
+    private var paths = Set<PyStrKey>()
+    private var directories = Set<PyStrKey>()
 
     package init() {}
 
@@ -237,7 +237,7 @@ public final class PartialFiles: @unchecked Sendable {
         pthread_rwlock_rdlock(gate)
         let result = make()
         let code = errno
-        if result >= 0 { lock.withLock { _ = paths.insert(path) } }
+        if result >= 0 { lock.withLock { _ = paths.insert(PyStrKey(path)) } }
         pthread_rwlock_unlock(gate)
         errno = code
         return result
@@ -245,7 +245,7 @@ public final class PartialFiles: @unchecked Sendable {
 
     /// Forgets a temporary file that was removed.
     package func end(_ path: String) {
-        lock.withLock { _ = paths.remove(path) }
+        lock.withLock { _ = paths.remove(PyStrKey(path)) }
     }
 
     /// Renames a finished temporary file into place; false (errno set) if it could not be.
@@ -261,11 +261,11 @@ public final class PartialFiles: @unchecked Sendable {
 
     /// A private directory (S3 staging) removed when the run is interrupted.
     public func registerDirectory(_ path: String) {
-        lock.withLock { _ = directories.insert(path) }
+        lock.withLock { _ = directories.insert(PyStrKey(path)) }
     }
 
     public func unregisterDirectory(_ path: String) {
-        lock.withLock { _ = directories.remove(path) }
+        lock.withLock { _ = directories.remove(PyStrKey(path)) }
     }
 
     /// Waits for the creations and renames in flight, stops every further one and removes the
@@ -273,7 +273,7 @@ public final class PartialFiles: @unchecked Sendable {
     public func abandonAll() {
         pthread_rwlock_wrlock(gate)
         let (files, trees) = lock.withLock { (paths, directories) }
-        for path in files { Glibc.unlink(path) }
-        for directory in trees { try? FileManager.default.removeItem(atPath: directory) }
+        for path in files { Glibc.unlink(path.string) }
+        for directory in trees { try? FileManager.default.removeItem(atPath: directory.string) }
     }
 }

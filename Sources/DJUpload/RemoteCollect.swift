@@ -3,6 +3,7 @@ import DJStaticFiles
 import DJS3
 import DJSettings
 import Foundation
+import PythonStdlib
 
 /// `collect` for an S3 staticfiles storage: the files, hashed names, rewritten CSS/JS and
 /// manifest are produced by the native collect in a private staging directory (the same code and
@@ -135,7 +136,7 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         if !options.clear, !options.dryRun, let listed = try? await listing.value {
             let location = target.location
             summary.postProcessed -= staged.collected.hashedCopies.count { file in
-                (try? Self.key(location: location, name: file.hashed)).map { listed[$0] != nil } == true
+                (try? Self.key(location: location, name: file.hashed)).map { listed[PyStrKey($0)] != nil } == true
             }
         }
         return Outcome(summary: summary, upload: report, bucket: target.bucket, prefix: uploader.prefix,

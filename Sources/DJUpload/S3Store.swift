@@ -1,6 +1,7 @@
 import DJS3
 import DJSettings
 import Foundation
+import PythonStdlib
 import S3Addressing
 
 /// The object store behind an S3 staticfiles storage: djstatic's own S3 client.
@@ -23,9 +24,9 @@ public struct S3Store: ObjectStore {
                                multipartThreshold: target.multipartThreshold, partSize: target.multipartChunkSize)
     }
 
-    public func list(prefix: String) async throws -> [String: String] {
-        var out: [String: String] = [:]
-        for object in try await client.listObjects(prefix: prefix) { out[object.key] = object.eTag }
+    public func list(prefix: String) async throws -> [PyStrKey: String] {
+        var out: [PyStrKey: String] = [:]
+        for object in try await client.listObjects(prefix: prefix) { out[PyStrKey(object.key)] = object.eTag }
         return out
     }
 

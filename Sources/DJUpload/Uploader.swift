@@ -1,4 +1,5 @@
 import Foundation
+import PythonStdlib
 
 /// Uploads a collected tree the safe way: one listing instead of a HEAD per file, unchanged
 /// objects (same ETag) skipped, the rest written with bounded concurrency, and the manifest
@@ -43,9 +44,9 @@ public struct Uploader: Sendable {
     /// `force` writes unchanged objects too (headers are not part of the ETag). `listing`: the
     /// bucket's listing already under way (`startListing`); else it is listed now.
     public func run(_ objects: [PreparedObject], manifest: PreparedObject?, clear: Bool, dryRun: Bool,
-                    force: Bool = false, listing: Task<[String: String], any Error>? = nil) async -> Report {
+                    force: Bool = false, listing: Task<[PyStrKey: String], any Error>? = nil) async -> Report {
         var report = Report()
-        let existing: [String: String]
+        let existing: [PyStrKey: String]
         do {
             existing = try await (listing ?? startListing()).value
         } catch {
@@ -54,7 +55,7 @@ public struct Uploader: Sendable {
         }
         var pending: [PreparedObject] = []
         for object in objects {
-            if !force && existing[object.key] == object.eTag {
+            if !force && existing[PyStrKey(object.key)] == object.eTag {
                 report.steps.append(Step(key: object.key, action: .skip))
                 report.unchanged += 1
             } else {
@@ -62,14 +63,14 @@ public struct Uploader: Sendable {
                 pending.append(object)
             }
         }
-        let manifestChanged = manifest.map { force || existing[$0.key] != $0.eTag } ?? false
+        let manifestChanged = manifest.map { force || existing[PyStrKey($0.key)] != $0.eTag } ?? false
         if let manifest {
             report.steps.append(Step(key: manifest.key, action: manifestChanged ? .upload : .skip))
             if !manifestChanged { report.unchanged += 1 }
         }
-        var kept = Set(objects.map(\.key))
-        if let manifest { kept.insert(manifest.key) }
-        let stale = clear ? existing.keys.filter { !kept.contains($0) }.sorted() : []
+        var kept = Set(objects.map { PyStrKey($0.key) })
+        if let manifest { kept.insert(PyStrKey(manifest.key)) }
+        let stale = clear ? existing.keys.filter { !kept.contains($0) }.map(\.string).sorted() : []
         report.steps += stale.map { Step(key: $0, action: .delete) }
         if dryRun {
             for step in report.steps where step.action != .skip { onStep(step) }
@@ -103,7 +104,7 @@ public struct Uploader: Sendable {
     }
 
     /// Lists the objects under the prefix (key -> ETag) in the background.
-    public func startListing() -> Task<[String: String], any Error> {
+    public func startListing() -> Task<[PyStrKey: String], any Error> {
         let store = store, prefix = prefix
         return Task { try await store.list(prefix: prefix) }
     }

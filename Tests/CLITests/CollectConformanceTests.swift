@@ -88,8 +88,10 @@ enum TreeComparison {
         var link: String?
     }
 
-    static func entries(_ root: String) -> [String: Entry] {
-        var out: [String: Entry] = [:]
+    /// Every entry under `root` by its relative path's bytes (a String key would merge names that
+    /// are canonically equivalent, "café" precomposed and decomposed, two files on disk).
+    static func entries(_ root: String) -> [[UInt8]: Entry] {
+        var out: [[UInt8]: Entry] = [:]
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: root) else { return out }
         for case let relative as String in walker {
@@ -99,11 +101,11 @@ enum TreeComparison {
             let mode = UInt16(info.st_mode & 0o7777)
             switch info.st_mode & S_IFMT {
             case S_IFLNK:
-                out[relative] = Entry(kind: "symlink", mode: 0, link: try? fm.destinationOfSymbolicLink(atPath: path))
+                out[Array(relative.utf8)] = Entry(kind: "symlink", mode: 0, link: try? fm.destinationOfSymbolicLink(atPath: path))
             case S_IFDIR:
-                out[relative] = Entry(kind: "dir", mode: mode)
+                out[Array(relative.utf8)] = Entry(kind: "dir", mode: mode)
             default:
-                out[relative] = Entry(kind: "file", mode: mode, content: fm.contents(atPath: path))
+                out[Array(relative.utf8)] = Entry(kind: "file", mode: mode, content: fm.contents(atPath: path))
             }
         }
         return out
@@ -114,8 +116,9 @@ enum TreeComparison {
         var out: [String] = []
         let rootsExist = (FileManager.default.fileExists(atPath: expected), FileManager.default.fileExists(atPath: actual))
         if rootsExist.0 != rootsExist.1 { out.append("root exists: django \(rootsExist.0), djstatic \(rootsExist.1)") }
-        for key in Set(a.keys).union(b.keys).sorted() {
-            switch (a[key], b[key]) {
+        for bytes in Set(a.keys).union(b.keys).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let key = String(decoding: bytes, as: UTF8.self)
+            switch (a[bytes], b[bytes]) {
             case (nil, _?): out.append("only djstatic wrote \(key)")
             case (_?, nil): out.append("only django wrote \(key)")
             case (let x?, let y?) where x != y:

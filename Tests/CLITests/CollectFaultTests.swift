@@ -472,18 +472,19 @@ struct CollectFaultTests {
     /// names in later passes, and a complete re-run goes through the same passes): that text is
     /// Django's final text of the file with other hashes in the references; a truncated file is
     /// not. The manifest, written last, must be Django's.
-    static func expectOnlyCompleteFiles(_ root: String, _ expected: [String: TreeComparison.Entry], _ label: String,
+    static func expectOnlyCompleteFiles(_ root: String, _ expected: [[UInt8]: TreeComparison.Entry], _ label: String,
                                         sourceLocation: SourceLocation = #_sourceLocation) {
         let contents = Set(expected.values.compactMap(\.content))
-        let manifest = (expected["staticfiles.json"]?.content)
+        let manifest = (expected[Array("staticfiles.json".utf8)]?.content)
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["paths"] as? [String: String] ?? [:]
         func hashesBlanked(_ data: Data?) -> String? {
             data.map { String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "[0-9a-f]{12}", with: "#", options: .regularExpression) }
         }
         var bad: [String] = []
-        for (name, entry) in TreeComparison.entries(root) where entry.kind == "file" {
+        for (bytes, entry) in TreeComparison.entries(root) where entry.kind == "file" {
+            let name = String(decoding: bytes, as: UTF8.self)
             let base = (name as NSString).lastPathComponent
-            if base.hasPrefix(".djstatic-partial.") || expected[name]?.content == entry.content { continue }
+            if base.hasPrefix(".djstatic-partial.") || expected[bytes]?.content == entry.content { continue }
             if base == "staticfiles.json" {
                 bad.append(name)
                 continue
@@ -491,7 +492,7 @@ struct CollectFaultTests {
             if let content = entry.content, contents.contains(content) { continue }
             let original = name.replacingOccurrences(of: #"\.[0-9a-f]{12}(?=\.(css|js)$)"#, with: "", options: .regularExpression)
             if original != name, let final = manifest[original],
-               hashesBlanked(entry.content) == hashesBlanked(expected[final]?.content) {
+               hashesBlanked(entry.content) == hashesBlanked(expected[Array(final.utf8)]?.content) {
                 continue
             }
             bad.append(name)

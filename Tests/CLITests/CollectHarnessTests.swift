@@ -134,7 +134,7 @@ struct CollectPair {
                          sourceLocation: sourceLocation)
         }
         let out = stdout(outcome)
-        if out.django != out.ours {
+        if !out.django.utf8.elementsEqual(out.ours.utf8) {  // byte for byte: String == is canonical equivalence
             ok = false
             Issue.record(Comment(rawValue: "\(label): stdout differs\n--- django ---\n\(out.django.suffix(3000))\n--- djstatic ---\n\(out.ours.suffix(3000))"
                          + "\n--- first differing line ---\n\(Self.firstDifference(out.django, out.ours))"),
@@ -147,7 +147,7 @@ struct CollectPair {
                 Issue.record(Comment(rawValue: "\(label): first line of stderr differs\ndjango:   \(CollectStderr.firstLine(err.django).debugDescription)"
                              + "\ndjstatic: \(CollectStderr.firstLine(err.ours).debugDescription)"), sourceLocation: sourceLocation)
             }
-            if err.django != err.ours {
+            if !err.django.utf8.elementsEqual(err.ours.utf8) {
                 ok = false
                 Issue.record(Comment(rawValue: "\(label): stderr (normalised) differs\n--- django ---\n\(err.django.suffix(3000))\n--- djstatic ---\n"
                              + "\(err.ours.suffix(3000))\n--- raw django ---\n\(outcome.django.stderr.suffix(1500))"),

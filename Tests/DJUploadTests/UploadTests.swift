@@ -3,6 +3,7 @@ import DJCollect
 import DJSettings
 @testable import DJUpload
 import Foundation
+import PythonStdlib
 import Testing
 
 private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -89,26 +90,26 @@ func object(_ key: String, _ body: Data) throws -> PreparedObject {
 /// An in-memory store that records writes and can fail chosen keys.
 final class MemoryStore: ObjectStore, @unchecked Sendable {
     private let lock = NSLock()
-    var objects: [String: String] = [:]
+    var objects: [PyStrKey: String] = [:]
     var writes: [String] = []
     var deletes: [String] = []
     var failing: Set<String> = []
 
-    func list(prefix: String) async throws -> [String: String] {
-        lock.withLock { objects.filter { $0.key.hasPrefix(prefix) } }
+    func list(prefix: String) async throws -> [PyStrKey: String] {
+        lock.withLock { objects.filter { $0.key.string.utf8.starts(with: prefix.utf8) } }
     }
 
     func put(_ object: PreparedObject) async throws {
         try lock.withLock {
             if failing.contains(object.key) { throw URLError(.networkConnectionLost) }
-            objects[object.key] = object.eTag
+            objects[PyStrKey(object.key)] = object.eTag
             writes.append(object.key)
         }
     }
 
     func delete(key: String) async throws {
         lock.withLock {
-            objects[key] = nil
+            objects[PyStrKey(key)] = nil
             deletes.append(key)
         }
     }
@@ -144,6 +145,18 @@ final class MemoryStore: ObjectStore, @unchecked Sendable {
         #expect(report.failures.map(\.key) == ["static/b.js"])
         #expect(!report.manifestWritten)
         #expect(store.objects["static/staticfiles.json"] == oldManifest, "the previous manifest must stay live")
+    }
+
+    /// "café" precomposed and decomposed are two keys to S3 (and to Python): a deploy that adds
+    /// the second uploads it, however equal Swift's String finds the two.
+    @Test func canonicallyEquivalentKeysAreTwoObjects() async {
+        let store = MemoryStore()
+        let composed = Self.object("static/caf\u{E9}.css", "same"), decomposed = Self.object("static/cafe\u{301}.css", "same")
+        let uploader = Uploader(store: store, prefix: "static/", concurrency: 2)
+        _ = await uploader.run([composed], manifest: nil, clear: false, dryRun: false)
+        let report = await uploader.run([composed, decomposed], manifest: nil, clear: true, dryRun: false)
+        #expect(report.uploaded == 1 && report.unchanged == 1 && report.deleted == 0 && store.objects.count == 2)
+        #expect(store.writes.last.map { Array($0.utf8) } == Array(decomposed.key.utf8))
     }
 
     @Test func clearDeletesStaleObjectsAfterTheManifestAndDryRunWritesNothing() async {
