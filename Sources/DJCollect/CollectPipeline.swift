@@ -15,7 +15,7 @@ public struct CollectPipeline {
         public var hashedCopies: [(original: String, hashed: String)]
         /// First-pass rewrites computed on all cores, computed while the setup ran, and taken (nil:
         /// no manifest).
-        public var prerewrites: (computed: Int, previewed: Int, taken: Int)?
+        public var prerewrites: PrerewriteCount.Counts?
     }
 
     public var description: CollectDescription

@@ -196,12 +196,12 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                       copies: StaticCopies?, prerewritten: Prerewrites?, reached: inout Set<PyStrKey>,
                       memos: inout [PyStrKey: Memo], _ emit: (PassResult) throws(CollectError) -> Void) throws(CollectError) {
         for file in ordered {
-            let name = file.prefixedPath
-            reached.insert(PyStrKey(name))
-            if let copy = copies?.copies[PyStrKey(name)] {
+            let name = file.prefixedPath, nameKey = PyStrKey(name)
+            reached.insert(nameKey)
+            if let copy = copies?.copies[nameKey] {
                 hashed[PyString.replace(name, "\\", with: "/")] = copy.hashedName
                 if copy.unmatched {  // rewritten to the same text: processed again in every pass
-                    memos[PyStrKey(name)] = Memo(lookups: Lookups(), hashedName: copy.hashedName)
+                    memos[nameKey] = Memo(lookups: Lookups(), hashedName: copy.hashedName)
                 }
                 try emit(PassResult(name: name, hashed: copy.hashedName,
                                     outcome: copy.existed && !copy.unmatched ? .unchanged : .processed,
@@ -209,11 +209,11 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 continue
             }
             let key = PyString.replace(name, "\\", with: "/")
-            if let memo = memos[PyStrKey(name)], hashed[key] == memo.hashedName, memo.lookups.stillValid(in: hashed) {
+            if let memo = memos[nameKey], hashed[key] == memo.hashedName, memo.lookups.stillValid(in: hashed) {
                 try emit(PassResult(name: name, hashed: memo.hashedName, outcome: .processed, substitutions: false))
                 continue
             }
-            let isAdjustable = adjustable.contains(PyStrKey(name))
+            let isAdjustable = adjustable.contains(nameKey)
             // Only CSS/JS is read whole (it is rewritten); other files are hashed and copied in
             // bounded memory.
             let sourceFull = try file.source.path(file.sourcePath)
@@ -243,7 +243,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 if readAhead.unmatched(sourceFull, sourcePath: file.sourcePath, patterns: manifest.patterns) {
                     bytes = original  // no pattern matches its text: the rewrite gives it back
                     rewrittenDigest = originalDigest
-                } else if let prerewrite = prerewritten?.take(PyStrKey(name)),
+                } else if let prerewrite = prerewritten?.take(nameKey),
                           prerewrite.sourceDigest == sourceDigest(),
                           prerewrite.lookups.stillValid(in: hashed), prerewrite.lookups.storedStillValid(self) {
                     bytes = prerewrite.bytes  // every lookup answers as it did: the same rewrite
@@ -276,7 +276,7 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
                 hashedName = PyString.replace(hashedName, "\\", with: "/")
                 if oldHashedName == hashedName { substitutions = false }
                 if let changingKeys { lookups.keepChanging(changingKeys) }
-                memos[PyStrKey(name)] = Memo(lookups: lookups, hashedName: hashedName)
+                memos[nameKey] = Memo(lookups: lookups, hashedName: hashedName)
                 processed = true
             }
             if !processed && !existed {
@@ -744,14 +744,15 @@ public struct ManifestPostProcessor: PostProcessor, Sendable {
 
 /// `ManifestPostProcessor.prerewrites` (shared by the copies of the processor).
 public final class PrerewriteCount: @unchecked Sendable {
+    /// Rewrites computed after the setup, computed while it ran (from a preview of the same
+    /// description), and taken by the pass.
+    public typealias Counts = (computed: Int, previewed: Int, taken: Int)
     private let lock = NSLock()
-    private var counts = (computed: 0, previewed: 0, taken: 0)
+    private var counts: Counts = (computed: 0, previewed: 0, taken: 0)
     func computed(_ count: Int) { lock.withLock { counts.computed += count } }
     func previewed(_ count: Int) { lock.withLock { counts.previewed += count } }
     func took() { lock.withLock { counts.taken += 1 } }
-    /// Rewrites computed after the setup, computed while it ran (from a preview of the same
-    /// description), and taken by the pass.
-    public var value: (computed: Int, previewed: Int, taken: Int) { lock.withLock { counts } }
+    public var value: Counts { lock.withLock { counts } }
 }
 
 /// The hashed names a reference lookup consults: the pass's `hashed_files`, or what it will hold

@@ -34,7 +34,7 @@ public struct RemoteCollect: @unchecked Sendable {  // the console's closures: u
         /// Where the manifest goes, when the storage keeps one.
         public var manifestKey: String?
         /// The staging collect's first-pass rewrites computed ahead (`CollectPipeline.Outcome`).
-        public var prerewrites: (computed: Int, previewed: Int, taken: Int)?
+        public var prerewrites: PrerewriteCount.Counts?
     }
 
     public var description: CollectDescription

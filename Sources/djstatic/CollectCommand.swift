@@ -253,7 +253,7 @@ struct CollectCommand: ParsableCommand {
 
     /// Collect to S3: stage, then upload; exit 1 when anything failed (the manifest is then not written).
     /// Runs the deploy and reports it; returns the rewrites computed ahead, for the trace.
-    static func upload(_ remote: RemoteCollect, json: Bool) throws -> (computed: Int, previewed: Int, taken: Int)? {
+    static func upload(_ remote: RemoteCollect, json: Bool) throws -> PrerewriteCount.Counts? {
         let result = blocking { () async -> Result<RemoteCollect.Outcome, any Error> in
             do { return .success(try await remote.run()) } catch { return .failure(error) }
         }
@@ -342,7 +342,7 @@ final class CollectTrace: @unchecked Sendable {
     private let lock = NSLock()
     private var marks: [String] = []
     var readAhead: ReadAhead?
-    var prerewrites: (computed: Int, previewed: Int, taken: Int)?
+    var prerewrites: PrerewriteCount.Counts?
 
     func mark(_ event: String) {
         guard enabled else { return }

@@ -10,7 +10,7 @@ public struct PyStrKey: Hashable, Sendable {
     }
 
     public static func == (a: PyStrKey, b: PyStrKey) -> Bool {
-        a.string.utf8.elementsEqual(b.string.utf8)
+        PyString.codePointEqual(a.string, b.string)
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -30,7 +30,7 @@ public enum PyString {
 
     /// Python `a == b` for `str`: identical code point sequences.
     public static func codePointEqual(_ a: String, _ b: String) -> Bool {
-        a.unicodeScalars.elementsEqual(b.unicodeScalars)
+        a.utf8.elementsEqual(b.utf8)  // the same code points: the same UTF-8 (a String is valid Unicode)
     }
 
     /// Three-way code-point comparison: negative, zero or positive.
