@@ -62,7 +62,7 @@ let package = Package(
         ]),
         // Release retention: which releases' manifests to keep, what only dropped ones name, deleted
         // in an order an interruption cannot break (local STATIC_ROOT or S3).
-        .target(name: "DJPrune", dependencies: ["DJS3", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DJPrune", dependencies: ["DJS3", "PythonStdlib", .product(name: "Crypto", package: "swift-crypto")]),
         // The project layer that check, collect, find and migrate go through: discovery,
         // [tool.djstatic] configuration, evaluation + rules + suppressions, migrate's rewrite and proof.
         .target(name: "DJProject", dependencies: [

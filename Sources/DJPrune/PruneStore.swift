@@ -1,5 +1,6 @@
 import DJS3
 import Foundation
+import PythonStdlib
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -155,8 +156,9 @@ public struct LocalPruneStore: PruneStore {
     /// Removes the directory holding `name` when nothing is left in it (a dropped release's
     /// directory once its manifest is gone); never the root itself.
     public func removeEmptyDirectory(of name: String) {
-        guard let slash = name.lastIndex(of: "/") else { return }
-        rmdir(display(String(name[..<slash])))  // fails harmlessly when not empty
+        let directory = PruneLayout.dirname(name)
+        guard !directory.isEmpty else { return }
+        rmdir(display(directory))  // fails harmlessly when not empty
     }
 }
 
@@ -178,8 +180,8 @@ public struct S3PruneStore: PruneStore {
 
     public func list() async throws -> [PruneEntry] {
         try await client.listObjects(prefix: prefix).compactMap { object in
-            guard object.key.hasPrefix(prefix), !object.key.hasSuffix("/") else { return nil }
-            return PruneEntry(name: String(object.key.dropFirst(prefix.count)), size: object.size, modified: object.lastModified)
+            guard PyString.startsWith(object.key, prefix), !PyString.endsWith(object.key, "/") else { return nil }
+            return PruneEntry(name: PyString.dropping(prefix: prefix, from: object.key), size: object.size, modified: object.lastModified)
         }
     }
 
@@ -199,7 +201,7 @@ public struct S3PruneStore: PruneStore {
             start += batch.count
             do {
                 for failure in try await client.deleteObjects(keys: batch.map { prefix + $0 }) {
-                    let name = failure.key.hasPrefix(prefix) ? String(failure.key.dropFirst(prefix.count)) : failure.key
+                    let name = PyString.startsWith(failure.key, prefix) ? PyString.dropping(prefix: prefix, from: failure.key) : failure.key
                     failures.append(PruneFailure(name: name, reason: "\(failure.code): \(failure.message)"))
                 }
             } catch {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PythonStdlib
 
 /// Where a storage keeps its manifests, relative to the storage's root.
 public struct PruneLayout: Sendable, Equatable {
@@ -27,19 +28,21 @@ public struct PruneLayout: Sendable, Equatable {
     /// The directory release directories live in ("" for the root).
     var releaseParent: String { Self.dirname(Self.dirname(liveManifest)) }
 
+    /// Names are Python strings: split at the last "/" code point (a "/" followed by a combining
+    /// mark is one character to Swift).
     static func dirname(_ name: String) -> String {
-        name.lastIndex(of: "/").map { String(name[..<$0]) } ?? ""
+        name.unicodeScalars.lastIndex(of: "/").map { String(name.unicodeScalars[..<$0]) } ?? ""
     }
 
     static func basename(_ name: String) -> String {
-        name.lastIndex(of: "/").map { String(name[name.index(after: $0)...]) } ?? name
+        name.unicodeScalars.lastIndex(of: "/").map { String(name.unicodeScalars[name.unicodeScalars.index(after: $0)...]) } ?? name
     }
 
     /// The release id when `name` is a release-specific manifest's place.
     func releaseID(ofManifest name: String) -> String? {
-        guard releaseSpecific, Self.basename(name) == manifestName else { return nil }
+        guard releaseSpecific, PyString.codePointEqual(Self.basename(name), manifestName) else { return nil }
         let directory = Self.dirname(name)
-        guard !directory.isEmpty, Self.dirname(directory) == releaseParent else { return nil }
+        guard !directory.isEmpty, PyString.codePointEqual(Self.dirname(directory), releaseParent) else { return nil }
         return Self.basename(directory)
     }
 }
@@ -89,8 +92,9 @@ public struct PruneRelease: Sendable {
     public var kept: Bool
     /// From `collect --record-release` (else a release-specific manifest, or the live manifest).
     public var recorded: Bool
-    /// Every name the manifest's `paths` holds: keys (original names) and values (hashed names).
-    public var names: Set<String>
+    /// Every name the manifest's `paths` holds: keys (original names) and values (hashed names),
+    /// told apart as Python does (code points, not canonical equivalence).
+    public var names: Set<PyStrKey>
     /// Files deleted because of this release (those it is the newest dropped release to name).
     public var files: [PruneEntry] = []
     public var bytes: Int { files.reduce(0) { $0 + $1.size } }
@@ -139,49 +143,56 @@ public struct Pruner: Sendable {
     public var layout: PruneLayout
     public var policy: PrunePolicy
     /// Names the current finders provide (prefixed paths).
-    public var finderNames: Set<String>
+    public var finderNames: Set<PyStrKey>
 
-    public init(store: any PruneStore, layout: PruneLayout, policy: PrunePolicy, finderNames: Set<String>) {
+    public init(store: any PruneStore, layout: PruneLayout, policy: PrunePolicy, finderNames: Set<PyStrKey>) {
         self.store = store
         self.layout = layout
         self.policy = policy
         self.finderNames = finderNames
     }
 
-    static let compressedSuffixes = [".gz", ".br"]
+    /// The names WhiteNoise's compressed copies of `name` have.
+    static func compressedSiblings(_ name: PyStrKey) -> [PyStrKey] {
+        [PyStrKey(name.string + ".gz"), PyStrKey(name.string + ".br")]
+    }
 
     public func plan() async throws -> PrunePlan {
         let listing = try await store.list()
-        let byName = Dictionary(listing.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // Every name is a Python string: "café" precomposed and decomposed are two files.
+        let byName = Dictionary(listing.map { (PyStrKey($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         var warnings: [String] = []
         var releases: [PruneRelease] = []
 
         // A single manifest's bytes, to recognise its recorded copy.
         var liveBytes: Data?
-        if !layout.releaseSpecific, byName[layout.liveManifest] != nil { liveBytes = try await store.read(layout.liveManifest) }
+        if !layout.releaseSpecific, byName[PyStrKey(layout.liveManifest)] != nil { liveBytes = try await store.read(layout.liveManifest) }
 
         for entry in listing {
             let recorded = Self.isRecord(entry.name)
             let releaseID = recorded ? Self.recordID(entry.name) : layout.releaseID(ofManifest: entry.name)
             guard let id = releaseID else { continue }
             let bytes = try await store.read(entry.name)
-            guard let names = Self.manifestNames(bytes) else {
-                if entry.name == layout.liveManifest { throw Self.unreadableLiveManifest(store.display(entry.name)) }
+            let isLive = PyString.codePointEqual(entry.name, layout.liveManifest)
+            guard let names = try Self.manifestNames(bytes, display: store.display(entry.name)) else {
+                if isLive { throw Self.unreadableLiveManifest(store.display(entry.name)) }
                 warnings.append("\(store.display(entry.name)): not a manifest (no \"paths\" object): left alone, not a release")
                 continue
             }
-            let live = entry.name == layout.liveManifest || (recorded && !layout.releaseSpecific && bytes == liveBytes)
+            let live = isLive || (recorded && !layout.releaseSpecific && bytes == liveBytes)
             releases.append(PruneRelease(id: id, manifest: entry.name, date: recorded ? Self.recordDate(id) ?? entry.modified : entry.modified,
                                          live: live, kept: false, recorded: recorded, names: names))
         }
         // A release-specific directory that some manifest names as a static file is not a release.
-        let everyName = releases.reduce(into: Set<String>()) { $0.formUnion($1.names) }
-        releases.removeAll { !$0.recorded && $0.manifest != layout.liveManifest && everyName.contains($0.manifest) }
+        let everyName = releases.reduce(into: Set<PyStrKey>()) { $0.formUnion($1.names) }
+        releases.removeAll {
+            !$0.recorded && !PyString.codePointEqual($0.manifest, layout.liveManifest) && everyName.contains(PyStrKey($0.manifest))
+        }
         // A single manifest that was never recorded: the live release on its own.
         if !layout.releaseSpecific, let liveBytes, !releases.contains(where: \.live) {
-            if let names = Self.manifestNames(liveBytes) {
+            if let names = try Self.manifestNames(liveBytes, display: store.display(layout.liveManifest)) {
                 releases.append(PruneRelease(id: "(live, not recorded)", manifest: layout.liveManifest,
-                                             date: byName[layout.liveManifest]!.modified, live: true, kept: true,
+                                             date: byName[PyStrKey(layout.liveManifest)]!.modified, live: true, kept: true,
                                              recorded: false, names: names))
             } else {
                 throw Self.unreadableLiveManifest(store.display(layout.liveManifest))
@@ -198,42 +209,40 @@ public struct Pruner: Sendable {
 
         // Protected: what kept manifests name, kept manifests themselves, the live manifest, the
         // journal and every finder-provided name; each with its compressed siblings.
-        var protected = finderNames.union([layout.liveManifest, PruneLayout.journal])
+        var protected = finderNames.union([PyStrKey(layout.liveManifest), PyStrKey(PruneLayout.journal)])
         for release in releases where release.kept {
             protected.formUnion(release.names)
-            protected.insert(release.manifest)
+            protected.insert(PyStrKey(release.manifest))
         }
-        protected.formUnion(protected.flatMap { name in Self.compressedSuffixes.map { name + $0 } })
-        var claimed = Set<String>()
-        func deletable(_ name: String) -> PruneEntry? {
+        protected.formUnion(protected.flatMap(Self.compressedSiblings))
+        var claimed = Set<PyStrKey>()
+        func deletable(_ name: PyStrKey) -> PruneEntry? {
             guard !protected.contains(name), !claimed.contains(name), let entry = byName[name] else { return nil }
             claimed.insert(name)
             return entry
         }
         // Dropped manifests are deleted as manifests, not as files.
-        for release in releases where !release.kept { claimed.insert(release.manifest) }
+        for release in releases where !release.kept { claimed.insert(PyStrKey(release.manifest)) }
         // Each file is charged to the newest dropped release naming it.
         for index in releases.indices where !releases[index].kept {
-            let names = releases[index].names.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-            releases[index].files = names.flatMap { name in
-                ([name] + Self.compressedSuffixes.map { name + $0 }).compactMap(deletable)
-            }
+            let names = releases[index].names.sorted { PyString.codePointLess($0.string, $1.string) }
+            releases[index].files = names.flatMap { name in ([name] + Self.compressedSiblings(name)).compactMap(deletable) }
         }
         // An interrupted prune's journal: what it was about to delete, still not protected.
         var pending: [PruneEntry] = []
-        if byName[PruneLayout.journal] != nil {
+        if byName[PyStrKey(PruneLayout.journal)] != nil {
             let journal = try await store.read(PruneLayout.journal)
-            for name in Self.journalNames(journal) ?? [] { if let entry = deletable(name) { pending.append(entry) } }
+            for name in Self.journalNames(journal) ?? [] { if let entry = deletable(PyStrKey(name)) { pending.append(entry) } }
         }
         // Files no manifest names at all, only when asked for, by age.
         var unreferenced: [PruneEntry] = []
         if let age = policy.unreferencedOlderThan {
             let cutoff = policy.now.addingTimeInterval(-age)
-            var named = everyName.union(releases.map(\.manifest))
-            named.formUnion(named.flatMap { name in Self.compressedSuffixes.map { name + $0 } })
-            for entry in listing where entry.modified < cutoff && !named.contains(entry.name)
-                && !entry.name.hasPrefix(".djstatic/") && layout.releaseID(ofManifest: entry.name) == nil {
-                if let entry = deletable(entry.name) { unreferenced.append(entry) }
+            var named = everyName.union(releases.map { PyStrKey($0.manifest) })
+            named.formUnion(named.flatMap(Self.compressedSiblings))
+            for entry in listing where entry.modified < cutoff && !named.contains(PyStrKey(entry.name))
+                && !PyString.startsWith(entry.name, ".djstatic/") && layout.releaseID(ofManifest: entry.name) == nil {
+                if let entry = deletable(PyStrKey(entry.name)) { unreferenced.append(entry) }
             }
         }
         return PrunePlan(location: store.displayLocation, releases: releases, unreferenced: unreferenced, pending: pending,
@@ -269,8 +278,8 @@ public struct Pruner: Sendable {
             let batch = Array(files[start..<min(start + store.batchSize, files.count)])
             start += batch.count
             let failures = await store.delete(batch.map(\.name))
-            let failed = Set(failures.map(\.name))
-            for file in batch where !failed.contains(file.name) {
+            let failed = Set(failures.map { PyStrKey($0.name) })
+            for file in batch where !failed.contains(PyStrKey(file.name)) {
                 outcome.deletedFiles += 1
                 outcome.deletedBytes += file.size
                 report("Deleted '\(store.display(file.name))'")
@@ -288,29 +297,44 @@ public struct Pruner: Sendable {
         PruneError("\(path): the live manifest is not a manifest (no \"paths\" object); nothing is pruned while it cannot be read")
     }
 
+    /// The JSON object `data` holds, read as Django reads a manifest (UTF-8, then `json.loads`);
+    /// nil when it is no object. A value Python reads and Swift cannot hold (a lone surrogate)
+    /// stops the prune: what it names is not known.
+    static func jsonObject(_ data: Data, display: String) throws -> [(key: String, value: PyJSONValue)]? {
+        guard let text = String(validating: data, as: UTF8.self) else { return nil }
+        switch Result(catching: { () throws(PyJSON.LoadError) in try PyJSON.loads(text) }) {
+        case .success(.object(let pairs)): return pairs
+        case .success, .failure(.decode): return nil
+        case .failure(.unrepresentable(let reason)): throw PruneError("\(display): \(reason); nothing is pruned while it cannot be read")
+        }
+    }
+
     /// Keys and values of a manifest's `paths`; nil when the bytes are not a manifest.
-    static func manifestNames(_ data: Data) -> Set<String>? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let paths = object["paths"] as? [String: Any] else { return nil }
-        var names = Set<String>()
+    static func manifestNames(_ data: Data, display: String) throws -> Set<PyStrKey>? {
+        guard let object = try jsonObject(data, display: display),
+              case .object(let paths)? = object.first(where: { PyString.codePointEqual($0.key, "paths") })?.value else { return nil }
+        var names = Set<PyStrKey>()
         for (key, value) in paths {
-            names.insert(key)
-            if let value = value as? String { names.insert(value) }
+            names.insert(PyStrKey(key))
+            if case .string(let value) = value { names.insert(PyStrKey(value)) }
         }
         return names
     }
 
     static func journalNames(_ data: Data) -> [String]? {
-        (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["files"] as? [String]
+        guard let object = try? jsonObject(data, display: PruneLayout.journal),
+              case .array(let files)? = object.first(where: { PyString.codePointEqual($0.key, "files") })?.value else { return nil }
+        return files.compactMap { if case .string(let name) = $0 { name } else { nil } }
     }
 
     static func isRecord(_ name: String) -> Bool {
-        name.hasPrefix(PruneLayout.recordDirectory + "/") && name.hasSuffix(".json")
-            && !name.dropFirst(PruneLayout.recordDirectory.count + 1).contains("/")
+        let directory = PruneLayout.recordDirectory + "/"
+        return PyString.startsWith(name, directory) && PyString.endsWith(name, ".json")
+            && !PyString.dropping(prefix: directory, from: name).utf8.contains(UInt8(ascii: "/"))
     }
 
     static func recordID(_ name: String) -> String {
-        String(PruneLayout.basename(name).dropLast(".json".count))
+        String(PruneLayout.basename(name).unicodeScalars.dropLast(".json".count))
     }
 
     /// `20261201T234012.123Z-<hash>` → its date.
@@ -339,7 +363,9 @@ public struct Pruner: Sendable {
     public static func record(manifest: Data, in store: any PruneStore, date: Date = Date()) async throws -> String {
         let name = recordName(manifest: manifest, date: date)
         let hash = String(PruneLayout.basename(name).dropLast(".json".count).split(separator: "-").last ?? "")
-        let earlier = try await store.list().map(\.name).filter { isRecord($0) && $0 != name && recordID($0).hasSuffix("-" + hash) }
+        let earlier = try await store.list().map(\.name).filter {
+            isRecord($0) && !PyString.codePointEqual($0, name) && PyString.endsWith(recordID($0), "-" + hash)
+        }
         try await store.write(name, manifest)
         _ = await store.delete(earlier)
         return name

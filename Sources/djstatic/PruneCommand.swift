@@ -7,6 +7,7 @@ import DJPython
 import DJS3
 import DJSettings
 import DJUpload
+import PythonStdlib
 import Foundation
 
 struct PruneCommand: ParsableCommand {
@@ -118,7 +119,7 @@ struct PruneRun {
                 printError("djstatic: error: \(error)")
                 throw Exit(status: 2)
             }
-            guard manifestKey.hasPrefix(prefix) else {
+            guard PyString.startsWith(manifestKey, prefix) else {
                 printError("djstatic: error: the manifest '\(manifestKey)' is outside the storage's location '\(prefix)'; prune keeps to one location")
                 throw Exit(status: 2)
             }
@@ -134,7 +135,7 @@ struct PruneRun {
                 printError("djstatic: error: \(error)")
                 throw Exit(status: 2)
             }
-            let relative = String(manifestKey.dropFirst(prefix.count))
+            let relative = PyString.dropping(prefix: prefix, from: manifestKey)
             let layout = PruneLayout(manifestName: manifest.name, liveManifest: relative,
                                      releaseSpecific: s3.manifestLocation.map { $0 != s3.location } ?? false)
             return (S3PruneStore(client: client, prefix: prefix), layout,
@@ -145,21 +146,22 @@ struct PruneRun {
             throw Exit(status: 2)
         }
         let store = LocalPruneStore(root: location)
-        guard manifestPath.hasPrefix(store.root + "/") else {
+        guard PyString.startsWith(manifestPath, store.root + "/") else {
             printError("djstatic: error: the manifest '\(manifestPath)' is outside STATIC_ROOT '\(store.root)'; prune keeps to one location")
             throw Exit(status: 2)
         }
-        var relative = String(manifestPath.dropFirst(store.root.count + 1))
-        while relative.hasPrefix("/") { relative.removeFirst() }
-        let layout = PruneLayout(manifestName: manifest.name, liveManifest: relative, releaseSpecific: relative.contains("/"))
+        var relative = PyString.dropping(prefix: store.root + "/", from: manifestPath)
+        while PyString.startsWith(relative, "/") { relative.unicodeScalars.removeFirst() }
+        let layout = PruneLayout(manifestName: manifest.name, liveManifest: relative,
+                                 releaseSpecific: relative.utf8.contains(UInt8(ascii: "/")))
         return (store, layout, {})
     }
 
     /// Every path the current finders provide (nothing ignored: a provided path is never deleted).
-    static func finderNames(_ description: CollectDescription) throws -> Set<String> {
-        var names = Set<String>()
+    static func finderNames(_ description: CollectDescription) throws -> Set<PyStrKey> {
+        var names = Set<PyStrKey>()
         do {
-            try StaticFinders(description).walk(ignoring: []) { found in names.insert(found.prefixedPath) }
+            try StaticFinders(description).walk(ignoring: []) { found in names.insert(PyStrKey(found.prefixedPath)) }
         } catch {
             printError("djstatic: error: listing the finders' files: \(error)")
             throw Exit(status: 2)

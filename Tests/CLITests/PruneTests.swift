@@ -255,6 +255,72 @@ struct PruneTests {
         #expect(afterAged == expectedAged, "\(Self.describe(expectedAged, afterAged))")
     }
 
+    @Test("'café' precomposed and decomposed are two names to Python and two files to prune (one to Swift's String)")
+    func canonicallyEquivalentNamesAreTwoFiles() throws {
+        let project = try ReleaseProject()
+        defer { project.remove() }
+        try project.writeSources(deploy: 5)
+        let root = project.root
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let (nfc, nfd) = ("caf\u{E9}", "cafe\u{301}")
+        func manifest(_ paths: [(String, String)]) -> String {
+            "{\"paths\": {" + paths.map { "\"\($0.0)\": \"\($0.1)\"" }.joined(separator: ", ") + "}, \"version\": \"1.1\", \"hash\": \"x\"}"
+        }
+        // Both releases name both spellings of x/café.css, in opposite orders (a JSON reader that
+        // takes the two keys for one keeps a different hashed name of each manifest). Only r1
+        // names y/imgé.aaa.png precomposed; its decomposed twin no manifest names. r1 names the
+        // decomposed z/ké.ddd.js, the live r2 the precomposed one.
+        let shared = [("x/\(nfd).css", "x/\(nfd).bbb.css"), ("x/\(nfc).css", "x/\(nfc).ccc.css")]
+        let plain = [("a.txt", "a.111.txt"), ("b.txt", "b.222.txt"), ("c.txt", "c.333.txt")]
+        let r1 = shared + [("y/img\(nfc).png", "y/img\(nfc).aaa.png"), ("z/k\(nfd).js", "z/k\(nfd).ddd.js")] + plain
+        let r2 = shared.reversed() + [("z/k\(nfc).js", "z/k\(nfc).ddd.js")] + plain
+        try CollectCanonicalNamesTests.place(root + "/", "r1/staticfiles.json", manifest(r1))
+        try CollectCanonicalNamesTests.place(root + "/", "r2/staticfiles.json", manifest(r2))
+        let stored = shared.map(\.1) + plain.map(\.1)
+            + ["y/img\(nfc).aaa.png", "y/img\(nfd).aaa.png", "z/k\(nfd).ddd.js", "z/k\(nfc).ddd.js"]
+        for name in stored { try CollectCanonicalNamesTests.place(root + "/", name, name) }
+        try project.setModified(root + "/r1/staticfiles.json", daysAgo: 2)
+        try project.setModified(root + "/r2/staticfiles.json", daysAgo: 1)
+
+        func files() -> Set<[UInt8]> { Set(TreeComparison.entries(root).filter { $0.value.kind == "file" }.keys) }
+        let before = files()
+        #expect(before.count == stored.count + 2, "the file system keeps both spellings: \(before.count)")
+        let pruned = try project.djstatic(["prune", "--keep", "1", "--noinput"], release: "r2")
+        #expect(pruned.status == 0, "\(pruned.summary)")
+        // Compared and shown as code points ("cafe\u{301}" stays apart from "caf\u{e9}").
+        func spelled(_ name: String) -> String {
+            name.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
+        }
+        let gone = Set(before.subtracting(files()).map { spelled(String(decoding: $0, as: UTF8.self)) })
+        let expected = Set(["r1/staticfiles.json", "y/img\(nfc).aaa.png", "z/k\(nfd).ddd.js"].map(spelled))
+        #expect(gone == expected, "deleted: \(gone.sorted()), expected: \(expected.sorted())\n\(pruned.summary)")
+        let missing = try Self.djangoMissingURLs(project, release: "r2")
+        #expect(missing.isEmpty, "Django serving r2 points at missing files: \(missing)")
+    }
+
+    @Test("a manifest naming a file whose name is not UTF-8 (json.dumps writes its surrogate escape): refused, nothing deleted")
+    func loneSurrogateInAManifestStopsThePrune() throws {
+        let project = try ReleaseProject()
+        defer { project.remove() }
+        try project.writeSources(deploy: 5)
+        let root = project.root
+        // Django collects a file named b"\xff.css" as "\udcff.css" (os.fsdecode): its manifest
+        // holds the escape, and Swift's String cannot hold the name.
+        try project.write(URL(fileURLWithPath: root + "/r1/staticfiles.json"),
+                          #"{"paths": {"a.txt": "a.111.txt", "\udcff.css": "\udcff.222.css"}, "version": "1.1", "hash": "x"}"#)
+        try project.write(URL(fileURLWithPath: root + "/r2/staticfiles.json"),
+                          #"{"paths": {"a.txt": "a.333.txt"}, "version": "1.1", "hash": "x"}"#)
+        for name in ["a.111.txt", "a.333.txt"] { try project.write(URL(fileURLWithPath: root + "/" + name), name) }
+        try project.setModified(root + "/r1/staticfiles.json", daysAgo: 2)
+        try project.setModified(root + "/r2/staticfiles.json", daysAgo: 1)
+        let before = storedTree(root)
+        let pruned = try project.djstatic(["prune", "--keep", "1", "--noinput"], release: "r2")
+        #expect(pruned.status == 1, "\(pruned.summary)")
+        #expect(pruned.stderr.contains(root + "/r1/staticfiles.json: the lone surrogate \\udcff"), "\(pruned.summary)")
+        #expect(pruned.stderr.contains("nothing is pruned"), "\(pruned.summary)")
+        #expect(storedTree(root) == before)
+    }
+
     @Test("--older-than keeps the releases newer than the duration; with --keep, either keeps")
     func olderThan() throws {
         let project = try ReleaseProject()

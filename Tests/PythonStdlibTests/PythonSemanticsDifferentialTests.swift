@@ -89,6 +89,7 @@ private func jsonTransport(_ v: PyJSONValue) -> String {
     switch v {
     case .string(let s): return "[\"s\",\"\(hexUTF8(s))\"]"
     case .int(let i): return "[\"i\",\"\(i)\"]"
+    case .float(let d): return "[\"f\",\"\(d.bitPattern)\"]"
     case .bool(let b): return "[\"b\",\(b ? "true" : "false")]"
     case .null: return "[\"n\"]"
     case .array(let items): return "[\"a\",[" + items.map(jsonTransport).joined(separator: ",") + "]]"
@@ -200,6 +201,7 @@ private struct Generator {
             return .int(pick([0, 1, -1, 42, Int.max, Int.min, Int(Int32.max) + 1,
                               Int.random(in: Int.min...Int.max, using: &rng)]))
         case 2: return chance(0.5) ? .bool(chance(0.5)) : .null
+        case 3 where chance(0.3): return .float(jsonFloat())
         case 3: return .string(string(Self.jsonStringPool, maxTokens: 3))
         case 4: return .array((0..<int(4)).map { _ in json(depth: depth + 1) })
         default:
@@ -213,6 +215,100 @@ private struct Generator {
             }
             return .object(pairs)
         }
+    }
+
+    /// Any bit pattern now and then (NaN, infinities, subnormals), else values near the places
+    /// where float repr changes layout (1e-4, 1e16) and the shortest digits are few.
+    mutating func jsonFloat() -> Double {
+        switch int(4) {
+        case 0: return Double(bitPattern: rng.next())
+        case 1: return pick([0.0, -0.0, 1e16, 1e15, 9.5e15, 2e16, 1e-4, 1e-5, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+                             .nan, .infinity, -.infinity, 123456789012345678.0, 1.5, -2.5e-7])
+        case 2: return Double(int(1_000_000)) * pow(10, Double(int(48) - 24))
+        default: return Double(int(Int(Int32.max))) / Double(1 + int(1000))
+        }
+    }
+
+    static let jsonWhitespacePool = ["", " ", "\n", "\t", "\r", "  \n "]
+    static let notJSONWhitespacePool = ["\u{A0}", "\u{C}", "\u{B}", "\u{2028}"]
+    static let jsonNumberPool = [
+        "0", "-0", "1", "-1", "1.5", "-1.5e3", "1e5", "1E+5", "1e-5", "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809", "123456789012345678901234567890", "1e999", "-1e999", "1e-999",
+        "0.1", "5e-324", "1.7976931348623157e308", "9500000000000000.0", "1e16", "1e15", "0.0001", "0.00001", "NaN",
+        "Infinity", "-Infinity", "0e0", "-0.0", "1e01", "2.5E-0",
+    ]
+    static let notJSONNumberPool = [
+        "01", "-01", "1.", ".5", "1e", "1e+", "1E-", "2.e3", "-", "--1", "1.5.5", "nan", "inf", "-NaN", "+1", "0x10",
+        "1_000", "-Infinit", "Infinityx",
+    ]
+    static let jsonEscapePool = [
+        "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\u00E9", "\\u0065\\u0301",
+        "\\ud83d\\ude00", "\\uD83D\\uDE00", "\\ud800", "\\udc00", "\\ud800\\u0041", "\\u0000", "\\u001f", "\\u007F",
+    ]
+    static let notJSONEscapePool = ["\\ud800\\uzzzz", "\\ud800\\", "\\u12", "\\x41", "\\a", "\\'", "\\U00e9", "\\"]
+    static let jsonKeyPool = ["a", "b", "caf\u{E9}", "cafe\u{301}", "paths", "", "\u{0}", "\\u0061", "\\u00e9"]
+
+    /// A string literal: pool characters (a quote or backslash escaped, a control written as
+    /// \u00XX, each mostly), escapes valid and not, now and then no closing quote.
+    mutating func jsonStringLiteral(_ pool: [String], maxTokens: Int) -> String {
+        var body = ""
+        for _ in 0..<int(maxTokens + 1) {
+            if chance(0.25) { body += chance(0.03) ? pick(Self.notJSONEscapePool) : pick(Self.jsonEscapePool); continue }
+            for scalar in pick(pool).unicodeScalars {
+                if (scalar == "\"" || scalar == "\\") && chance(0.97) {
+                    body += "\\" + String(scalar)
+                } else if scalar.value < 0x20 && chance(0.98) {
+                    body += String(format: "\\u%04x", scalar.value)
+                } else {
+                    body.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return "\"" + body + (chance(0.01) ? "" : "\"")
+    }
+
+    /// JSON text for `json.loads`: mostly well formed, with Python's extensions, repeated and
+    /// canonically equivalent keys, odd whitespace, and now and then a character dropped, added
+    /// or the text cut short.
+    mutating func jsonText(depth: Int) -> String {
+        func space(_ g: inout Generator) -> String {
+            g.chance(0.6) ? "" : g.chance(0.02) ? g.pick(Self.notJSONWhitespacePool) : g.pick(Self.jsonWhitespacePool)
+        }
+        switch int(depth > 2 ? 4 : 6) {
+        case 0: return jsonStringLiteral(Self.jsonStringPool, maxTokens: 5)
+        case 1:
+            switch int(3) {
+            case 0: return chance(0.05) ? pick(Self.notJSONNumberPool) : pick(Self.jsonNumberPool)
+            case 1: return PyJSON.dumps(.float(jsonFloat()))
+            default: return String(Int.random(in: Int.min...Int.max, using: &rng) >> int(64))
+            }
+        case 2: return chance(0.05) ? pick(["nul", "True", "None", "nullx", "truefalse"]) : pick(["null", "true", "false"])
+        case 3: return jsonStringLiteral(Self.jsonStringPool, maxTokens: 2)
+        case 4:
+            let items = (0..<int(4)).map { _ in space(&self) + jsonText(depth: depth + 1) + space(&self) }
+            return "[" + space(&self) + items.joined(separator: chance(0.99) ? "," : "") + (chance(0.01) ? "," : "") + "]"
+        default:
+            let pairs = (0..<int(5)).map { _ in
+                space(&self) + jsonStringLiteral(Self.jsonKeyPool, maxTokens: 1) + space(&self)
+                    + (chance(0.99) ? ":" : "") + space(&self) + jsonText(depth: depth + 1) + space(&self)
+            }
+            return "{" + space(&self) + pairs.joined(separator: chance(0.99) ? "," : "") + (chance(0.01) ? "," : "") + "}"
+        }
+    }
+
+    mutating func jsonLoadsCase() -> String {
+        var scalars = Array((jsonText(depth: 0)).unicodeScalars)
+        switch int(20) {
+        case 0 where !scalars.isEmpty: scalars.remove(at: int(scalars.count))
+        case 1: scalars.insert(pick(Array("{}[]\",:\\-0.eE\u{0}\u{FEFF} ".unicodeScalars)), at: int(scalars.count + 1))
+        case 2: scalars = Array(scalars.prefix(int(scalars.count + 1)))
+        case 3: scalars.insert("\u{FEFF}", at: 0)
+        case 4: scalars = Array(" \t\r\n".unicodeScalars) + scalars + Array(pick([" ", "\n", " x", ",", "\u{A0}"]).unicodeScalars)
+        default: break
+        }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars)
+        return text
     }
 
     mutating func cases(perFunction n: Int) -> [Case] {
@@ -261,6 +357,7 @@ private struct Generator {
             add("lt", [a, b])
             add("eq", [a, b])
             out.append(Case(function: "json_dumps", args: [], json: json(depth: 0)))
+            add("json_loads", [jsonLoadsCase()])
         }
         return out
     }
@@ -319,6 +416,15 @@ private func swiftResult(_ c: Case, flavor: PyURL.Flavor) -> String {
     case "lt": return rep(PyString.codePointLess(a[0], a[1]))
     case "eq": return rep(PyString.codePointEqual(a[0], a[1]))
     case "json_dumps": return rep(PyJSON.dumps(c.json!))
+    case "json_loads":
+        do throws(PyJSON.LoadError) {
+            return rep(PyJSON.dumps(try PyJSON.loads(a[0])))
+        } catch {
+            switch error {
+            case .decode: return "EJSONDecodeError"
+            case .unrepresentable: return "U"
+            }
+        }
     default: fatalError(c.function)
     }
 }
@@ -433,9 +539,11 @@ struct PythonSemanticsDifferentialTests {
         var versionExamples: [String] = []
         var raised: [String: Int] = [:]
         var truthy: [String: Int] = [:]
+        var unrepresentable = 0
         for (i, c) in cases.enumerated() {
             counts[c.function, default: 0] += 1
             if py311[i].hasPrefix("E") { raised[c.function, default: 0] += 1 }
+            if py311[i] == "U" { unrepresentable += 1 }
             if py311[i] == "T" { truthy[c.function, default: 0] += 1 }
             for (label, sw, py) in [("3.11", swift311[i], py311[i]), ("3.12", swift312[i], py312[i])] where sw != py {
                 mismatches[c.function, default: 0] += 1
@@ -456,6 +564,7 @@ struct PythonSemanticsDifferentialTests {
             var extra = ""
             if let n = raised[f] { extra += ", \(n) raise ValueError on 3.11" }
             if let n = truthy[f] { extra += ", \(n) True on 3.11" }
+            if f == "json_loads" { extra += ", \(unrepresentable) that Swift cannot hold" }
             print("  \(f): \(counts[f]!) cases, \(mismatches[f, default: 0]) mismatches, "
                   + "\(versionDiffs[f, default: 0]) differ between 3.11 and 3.12\(extra)")
         }

@@ -8,6 +8,8 @@ runs the CPython standard-library function for each case and prints one line per
     T / F             a bool result
     (<r>,<r>,...)     a tuple result
     E<ExceptionName>  the call raised
+    U                 json_loads: the value holds what Swift cannot (a lone surrogate, an int
+                      outside a signed 64-bit integer), which the Swift side refuses
 
 The Swift test renders its own results the same way and compares the lines.
 """
@@ -16,6 +18,7 @@ import fnmatch
 import json
 import os
 import posixpath
+import struct
 import sys
 import urllib.parse as up
 
@@ -40,6 +43,8 @@ def build_json(t):
         return d(t[1])
     if k == "i":
         return int(t[1])
+    if k == "f":
+        return struct.unpack("<d", int(t[1]).to_bytes(8, "little"))[0]
     if k == "b":
         return bool(t[1])
     if k == "n":
@@ -49,6 +54,26 @@ def build_json(t):
     if k == "o":
         return {d(key): build_json(v) for key, v in t[1]}
     raise ValueError(k)
+
+
+def representable(x):
+    if isinstance(x, str):
+        return not any("\ud800" <= ch <= "\udfff" for ch in x)
+    if isinstance(x, bool) or x is None or isinstance(x, float):
+        return True
+    if isinstance(x, int):
+        return -(2**63) <= x < 2**63
+    if isinstance(x, list):
+        return all(representable(y) for y in x)
+    return all(representable(k) and representable(v) for k, v in x.items())
+
+
+def json_loads(text):
+    value = json.loads(text)
+    return json.dumps(value) if representable(value) else UNREPRESENTABLE
+
+
+UNREPRESENTABLE = object()
 
 
 def abspath(p, cwd):
@@ -83,6 +108,7 @@ FUNCS = {
     "strip": str.strip,
     "lt": lambda a, b: a < b,
     "eq": lambda a, b: a == b,
+    "json_loads": json_loads,
 }
 
 
@@ -95,7 +121,7 @@ def main():
                 r = json.dumps(build_json(args))
             else:
                 r = FUNCS[name](*[d(a) for a in args])
-            out.append(rep(r))
+            out.append("U" if r is UNREPRESENTABLE else rep(r))
         except Exception as exc:  # noqa: BLE001 - the exception type is the result
             out.append("E" + type(exc).__name__)
     sys.stdout.write("\n".join(out))

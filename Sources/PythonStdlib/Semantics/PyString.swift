@@ -33,6 +33,23 @@ public enum PyString {
         a.utf8.elementsEqual(b.utf8)  // the same code points: the same UTF-8 (a String is valid Unicode)
     }
 
+    /// `s.startswith(prefix)`: code points, where Swift's `hasPrefix` compares characters
+    /// (`"/\u{301}x"` does not have the prefix "/" to Swift).
+    public static func startsWith(_ s: String, _ prefix: String) -> Bool {
+        s.utf8.starts(with: prefix.utf8)
+    }
+
+    /// `s.endswith(suffix)`.
+    public static func endsWith(_ s: String, _ suffix: String) -> Bool {
+        s.utf8.count >= suffix.utf8.count && s.utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+    }
+
+    /// `s[len(prefix):]` for a `prefix` that `s` starts with (`startsWith`).
+    public static func dropping(prefix: String, from s: String) -> String {
+        precondition(startsWith(s, prefix), "not a prefix")
+        return String(decoding: s.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+    }
+
     /// Three-way code-point comparison: negative, zero or positive.
     public static func codePointCompare(_ a: String, _ b: String) -> Int {
         if codePointLess(a, b) { return -1 }
