@@ -15,6 +15,8 @@ public struct EvaluationOptions: Sendable {
     public var timeout: Double?
     public var captureOutput = true
     public var argv = ["manage.py", "check"]
+    /// With collect: also the system checks collectstatic runs before it collects.
+    public var systemChecks = false
     /// Reports EVAL004 when settings are stuck outside Python code past the timeout (the process
     /// then exits 2): receives the settings file and the timeout.
     public var onHardTimeout: (@Sendable (String, Double) -> Void)?
@@ -137,6 +139,7 @@ public struct Checker: Sendable {
             strictEnvironment: options.strictEnvironment, argv: options.argv, collect: collect,
             finders: finders)
         request.assets = assets
+        request.systemChecks = collect && options.systemChecks
         var evaluator = Evaluator(installation: installation, timeout: options.timeout ?? configuration.timeout ?? 30,
                                   captureOutput: options.captureOutput)
         evaluator.onHardTimeout = options.onHardTimeout
@@ -165,7 +168,7 @@ public struct Checker: Sendable {
     /// Django's own collectstatic for the target, in the project's interpreter (see
     /// `Evaluator.runCollectstatic`).
     public func collectstatic(_ target: SettingsTarget, arguments: [String], capture: Bool) throws(CheckError)
-        -> (status: Int32, output: String) {
+        -> (status: Int32, output: CapturedOutput) {
         let (evaluator, request, _) = try prepare(target, configuration: Configuration.load(for: target))
         do {
             return try evaluator.runCollectstatic(request, arguments: arguments, capture: capture)

@@ -7,7 +7,7 @@ import Foundation
 /// Sources/DJPython/Resources/djstatic_evaluator.py (`_evaluate`), djstatic_collect.py
 /// (`describe`), djstatic_backends.py (`describe`) and djstatic_migrate.py (`plan`).
 enum EvaluationAnswer {
-    static func outcome(_ answer: Wire, output: String, request: EvaluationRequest) throws(WireError) -> EvaluationOutcome {
+    static func outcome(_ answer: Wire, output: CapturedOutput, request: EvaluationRequest) throws(WireError) -> EvaluationOutcome {
         let version = try answer.int("protocol")
         guard version == Wire.protocolVersion else {
             throw WireError(description: "the Python helper speaks protocol \(version), this binary \(Wire.protocolVersion): "
@@ -67,6 +67,7 @@ enum EvaluationAnswer {
             projectFiles: try answer.strings("project_files"))
         if let collect = answer.optional("collect") {
             snapshot.collect = try collectDescription(collect)
+            snapshot.collectChecks = try answer.optionalString("collect_checks") ?? ""
         }
         if let migration = answer.optional("migration") {
             snapshot.migration = try migrationPlan(migration)

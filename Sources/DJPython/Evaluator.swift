@@ -32,6 +32,9 @@ public struct EvaluationRequest: Sendable, Codable {
     /// literals in the project's files. collect and prune do without (collectstatic imports no
     /// middleware either).
     public var ruleData = true
+    /// With `collect`: also run the system checks collectstatic runs before it collects
+    /// (`SettingsSnapshot.collectChecks`; a serious problem is the collect's failure).
+    public var systemChecks = false
 
     public enum MigrationMode: String, Sendable, Codable {
         case plan, verify
@@ -56,8 +59,9 @@ public struct EvaluationRequest: Sendable, Codable {
 /// The result of evaluating one settings module.
 public struct EvaluationOutcome: Sendable {
     public var result: Result<SettingsSnapshot, EvaluationFailure>
-    /// What the settings code printed (stdout and stderr, interleaved).
-    public var output: String
+    /// What the settings code (and, for collect, `django.setup()`) printed, per stream, with the
+    /// credentials the evaluation met masked.
+    public var output: CapturedOutput
     public var pythonVersion: String
     public var installedDjango: String?
 }
@@ -97,6 +101,7 @@ public struct Evaluator: Sendable {
         var pythonhome: String?
         var previewFD: Int32?
         var ruleData: Bool
+        var systemChecks: Bool
         /// `collectstatic` only: its command-line arguments.
         var arguments: [String]?
 
@@ -105,6 +110,7 @@ public struct Evaluator: Sendable {
             case projectRoots = "project_roots", siteDirs = "site_dirs", isolateFromSystemSite = "isolate_from_system_site"
             case env, strictEnv = "strict_env", argv, collect, finders, assets, migration
             case sourceOverrides = "source_overrides", pythonhome, previewFD = "preview_fd", ruleData = "rule_data", arguments
+            case systemChecks = "system_checks"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -126,6 +132,7 @@ public struct Evaluator: Sendable {
             try container.encode(pythonhome, forKey: .pythonhome)
             try container.encode(previewFD, forKey: .previewFD)
             try container.encode(ruleData, forKey: .ruleData)
+            try container.encode(systemChecks, forKey: .systemChecks)
             try container.encodeIfPresent(arguments, forKey: .arguments)
         }
     }
@@ -137,7 +144,7 @@ public struct Evaluator: Sendable {
                 strictEnv: request.strictEnvironment, argv: request.argv, collect: request.collect,
                 finders: request.finders, assets: request.assets, migration: request.migration,
                 sourceOverrides: request.sourceOverrides, pythonhome: ProcessInfo.processInfo.environment["PYTHONHOME"],
-                previewFD: request.previewDescriptor, ruleData: request.ruleData)
+                previewFD: request.previewDescriptor, ruleData: request.ruleData, systemChecks: request.systemChecks)
     }
 
     static func encode(_ payload: Payload) -> String {
@@ -149,7 +156,7 @@ public struct Evaluator: Sendable {
     /// does not reproduce natively. `capture`: its output is returned instead of reaching the
     /// terminal. Returns the exit status and the captured output.
     public func runCollectstatic(_ request: EvaluationRequest, arguments: [String], capture: Bool)
-        throws(PythonRuntime.RuntimeError) -> (status: Int32, output: String) {
+        throws(PythonRuntime.RuntimeError) -> (status: Int32, output: CapturedOutput) {
         var payload = payload(request)
         payload.arguments = arguments
         let (text, output) = try PythonRuntime.shared.call("collectstatic", argument: Self.encode(payload),
@@ -173,9 +180,14 @@ public struct Evaluator: Sendable {
             "evaluate", argument: json, installation: installation, timeout: timeout, grace: 1,
             capture: captureOutput,
             onHardTimeout: { report(file, timeout ?? 0) })
-        // What the settings printed is shown with -v: scrubbed of the credentials this evaluation met.
-        let scrubbed = output.isEmpty ? output : try PythonRuntime.shared.call(
-            "scrub_output", argument: output, installation: installation, timeout: nil, capture: false).result
+        // What the settings printed (check shows it with -v, collect as manage.py would): scrubbed
+        // of the credentials this evaluation met.
+        func scrub(_ text: String) throws(PythonRuntime.RuntimeError) -> String {
+            text.isEmpty ? text : try PythonRuntime.shared.call(
+                "scrub_output", argument: text, installation: installation, timeout: nil, capture: false).result
+        }
+        let scrubbed = CapturedOutput(standardOutput: try scrub(output.standardOutput),
+                                      standardError: try scrub(output.standardError))
         do {
             return try EvaluationAnswer.outcome(try Wire.parse(text, what: "evaluate"), output: scrubbed, request: request)
         } catch {

@@ -46,7 +46,7 @@ public final class PythonRuntime: @unchecked Sendable {
     public func call(_ function: String, argument: String, installation requested: PythonInstallation,
                      timeout: Double?, grace: Double = 3, capture: Bool,
                      onHardTimeout: @escaping @Sendable () -> Void = {}) throws(RuntimeError)
-        -> (result: String, output: String) {
+        -> (result: String, output: CapturedOutput) {
         lock.lock()
         defer { lock.unlock() }
         let signals = SignalDispositions()  // before the interpreter is loaded: its start-up counts too
@@ -79,7 +79,7 @@ public final class PythonRuntime: @unchecked Sendable {
         var error: UnsafeMutablePointer<CChar>?
         let raw = djs_py_call(module, function, argument, &error)
         state.finish()
-        let output = capturer?.finish() ?? ""
+        let output = capturer?.finish() ?? CapturedOutput()
         guard let raw else {
             let message = error.map { String(cString: $0) } ?? "unknown error"
             djs_free(error)
@@ -194,12 +194,26 @@ private final class CallState: @unchecked Sendable {
     func finish() { lock.withLock { active = false } }
 }
 
-/// Redirects file descriptors 1 and 2 into a temporary file (Python prints, C extensions and
-/// subprocesses alike), so settings code never writes into djstatic's own output.
+/// What a call printed (Python, C extensions and subprocesses alike), per stream.
+public struct CapturedOutput: Sendable, Equatable {
+    public var standardOutput = ""
+    public var standardError = ""
+    public init(standardOutput: String = "", standardError: String = "") {
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+    public var isEmpty: Bool { standardOutput.isEmpty && standardError.isEmpty }
+    /// Both streams, standard output first.
+    public var combined: String { standardOutput + standardError }
+}
+
+/// Redirects file descriptors 1 and 2 into a temporary file each (Python prints, C extensions
+/// and subprocesses alike), so settings code never writes into djstatic's own output.
 private final class OutputCapture: @unchecked Sendable {
     private let savedOut: Int32
     private let savedErr: Int32
-    private let file: UnsafeMutablePointer<FILE>?
+    private let outFile: UnsafeMutablePointer<FILE>?
+    private let errFile: UnsafeMutablePointer<FILE>?
     private var restored = false
     private let lock = NSLock()
 
@@ -207,10 +221,11 @@ private final class OutputCapture: @unchecked Sendable {
         fflush(nil)
         savedOut = dup(1)
         savedErr = dup(2)
-        file = tmpfile()
-        if let file {
-            dup2(fileno(file), 1)
-            dup2(fileno(file), 2)
+        outFile = tmpfile()
+        errFile = tmpfile()
+        if let outFile, let errFile {
+            dup2(fileno(outFile), 1)
+            dup2(fileno(errFile), 2)
         }
     }
 
@@ -226,10 +241,16 @@ private final class OutputCapture: @unchecked Sendable {
         close(savedErr)
     }
 
-    /// What was printed, up to `limit` bytes (memory stays bounded however much settings print;
-    /// the rest stays in the temporary file, which is then closed and gone), with a note of the rest.
-    func finish(limit: Int = 1 << 20) -> String {
+    /// What was printed to each stream.
+    func finish() -> CapturedOutput {
         restore()
+        return CapturedOutput(standardOutput: Self.read(outFile), standardError: Self.read(errFile))
+    }
+
+    /// What was printed to one stream, up to `limit` bytes (memory stays bounded however much
+    /// settings print; the rest stays in the temporary file, which is then closed and gone), with
+    /// a note of the rest.
+    private static func read(_ file: UnsafeMutablePointer<FILE>?, limit: Int = 1 << 20) -> String {
         guard let file else { return "" }
         defer { fclose(file) }
         fseeko(file, 0, SEEK_END)

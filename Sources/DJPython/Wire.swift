@@ -21,7 +21,7 @@ struct Wire {
 
     /// The protocol version of the JSON exchanged with the `.py` helpers; the helper's
     /// `PROTOCOL` must be the same (checked when the interpreter starts).
-    static let protocolVersion = 2
+    static let protocolVersion = 3
 
     static func parse(_ text: String, what: String) throws(WireError) -> Wire {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {

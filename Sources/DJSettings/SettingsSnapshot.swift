@@ -122,6 +122,9 @@ public struct SettingsSnapshot: Sendable {
     public var projectFiles: [String]
     /// For `collect`: collectstatic's finders and storage, or why they cannot be used.
     public var collect: Result<CollectDescription, CollectFailure>?
+    /// For `collect` with system checks: what collectstatic's system checks write to standard
+    /// error before it collects (their warnings; empty when there are none).
+    public var collectChecks = ""
     /// For `migrate`: the rewrite of the legacy storage settings (or the proof evaluation's answer).
     public var migration: MigrationPlan?
 

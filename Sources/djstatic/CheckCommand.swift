@@ -81,7 +81,7 @@ struct CheckCommand: ParsableCommand {
             for note in result.notes { printError("djstatic: warning: \(note)") }
             if verbosity.verbose {
                 if !result.outcome.output.isEmpty {
-                    printError("--- output of \(target.module) ---\n" + result.outcome.output)
+                    printError("--- output of \(target.module) ---\n" + result.outcome.output.combined)
                 }
                 if case .failure(let failure) = result.outcome.result, !failure.traceback.isEmpty {
                     printError(failure.traceback)

@@ -55,6 +55,14 @@ struct CollectCommand: ParsableCommand {
     @Option(name: [.customShort("v", allowingJoined: true), .customLong("verbosity")], help: "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output")
     var verbosity: Int = 1
 
+    @Flag(name: .customLong("skip-checks"), help: "Skip system checks.")
+    var skipChecks = false
+
+    /// manage.py's --no-color: djstatic's own messages are never colored; Django's collectstatic,
+    /// when it collects instead, is given the flag.
+    @Flag(name: .customLong("no-color"), help: "Don't colorize the command output.")
+    var noColor = false
+
     @Flag(name: .customLong("native-only"),
           help: "Fail (exit status 2) instead of running Django's own collectstatic when djstatic cannot reproduce the storage or finders.")
     var nativeOnly = false
@@ -102,6 +110,8 @@ struct CollectCommand: ParsableCommand {
         if clear { arguments.append("--clear") }
         if link { arguments.append("--link") }
         if noDefaultIgnore { arguments.append("--no-default-ignore") }
+        if skipChecks { arguments.append("--skip-checks") }
+        if noColor { arguments.append("--no-color") }
         return arguments
     }
 
@@ -110,7 +120,7 @@ struct CollectCommand: ParsableCommand {
     func runDjangosCollectstatic(_ target: SettingsTarget, options: EvaluationOptions, reason: String) throws {
         printError("djstatic: not collecting natively (\(reason)); running Django's own collectstatic")
         let json = format == "json"
-        let result: (status: Int32, output: String)
+        let result: (status: Int32, output: CapturedOutput)
         do {
             result = try Checker(options: options).collectstatic(target, arguments: collectstaticArguments, capture: json)
         } catch {
@@ -118,7 +128,7 @@ struct CollectCommand: ParsableCommand {
             throw Exit(status: 2)
         }
         if json {
-            if !result.output.isEmpty { printError(result.output) }
+            if !result.output.isEmpty { printError(result.output.combined) }
             printOutput(Reporter.encode(["status": result.status == 0 ? "ok" : "error", "native": false,
                                          "reason": reason, "exit_status": Int(result.status)]))
         }
@@ -163,12 +173,24 @@ struct CollectCommand: ParsableCommand {
         let preview = collectOptions.postProcess && !link ? CollectPreview() : nil
         let trace = CollectTrace()
         let reading = preview.map { ReadingAhead($0, options: collectOptions, trace: trace) }
-        let evaluated = Result { try evaluation.collectSnapshot(paths: paths, preview: preview) }
+        // What the settings and setup printed reaches the terminal as manage.py's would when
+        // djstatic collects or they fail (Django's own collectstatic, when it collects instead,
+        // prints it itself). The Django app's command has already printed it, and run the checks.
+        let json = format == "json"
+        let show: (CapturedOutput) -> Void = { [djangoApp] printed in
+            if !djangoApp { replay(printed, toStandardError: json) }
+        }
+        let evaluated = Result {
+            try evaluation.collectSnapshot(paths: paths, preview: preview, systemChecks: !skipChecks && !djangoApp,
+                                           onFailure: show)
+        }
         preview?.finishWriting()
         trace.mark("evaluated")
-        let (target, options, snapshot) = try evaluated.get()
+        let (target, options, snapshot, printed) = try evaluated.get()
         defer { trace.print() }
-        if djangoApp, let installed = snapshot.installedDjango, let version = DjangoVersion(installed),
+        // Before the description: on another version it may be a failure of djstatic's own helper
+        // (Django 4.1 has no django.core.files.storage.handler).
+        if let installed = snapshot.installedDjango, let version = DjangoVersion(installed),
            !DjangoVersion.targets.contains(version) {
             let supported = "\(DjangoVersion.targets.first!) to \(DjangoVersion.targets.last!)"
             return try notNative(target, options: options, snapshot: snapshot,
@@ -177,11 +199,15 @@ struct CollectCommand: ParsableCommand {
         let description: CollectDescription
         switch snapshot.collect {
         case .success(let value)?:
+            show(printed)
+            if !snapshot.collectChecks.isEmpty { printError(snapshot.collectChecks) }
             description = value
         case .failure(let failure)? where failure.unsupported:
             return try notNative(target, options: options, snapshot: snapshot, reason: failure.message)
         case .failure(let failure)?:
-            printError(failure.message)  // what collectstatic itself would die of
+            show(printed)
+            if !snapshot.collectChecks.isEmpty { printError(snapshot.collectChecks) }
+            printError(failure.message)  // what collectstatic itself would die of (a SystemCheckError too)
             throw Exit(status: 1)
         case nil:
             throw Exit(status: 2)
@@ -193,7 +219,6 @@ struct CollectCommand: ParsableCommand {
         let version = snapshot.installedDjango.flatMap(DjangoVersion.init) ?? .fallback
         let readAhead = reading?.wait() ?? .none
         trace.readAhead = readAhead
-        let json = format == "json"
         // A progress line on a terminal at the default verbosity (higher ones list every file).
         let progress = !json && verbosity == 1 ? ProgressLine.forTerminal() : nil
         // With --format json, standard output carries the JSON object only.

@@ -83,9 +83,18 @@ enum ProjectDiscoveryPaths {
 extension EvaluationArguments {
     /// Evaluates a target for inspect/collect/find: a failure is reported as its EVAL diagnostic
     /// (with the traceback when `verbose`) and ends the command with exit status 2.
-    func snapshot(of target: SettingsTarget, options: EvaluationOptions, collect: Bool = false, finders: Bool = false,
+    func snapshot(of target: SettingsTarget, options: EvaluationOptions, finders: Bool = false,
+                  migration: EvaluationRequest.MigrationMode? = nil, verbose: Bool = false) throws -> SettingsSnapshot {
+        try evaluate(target, options: options, finders: finders, migration: migration, verbose: verbose).snapshot
+    }
+
+    /// `snapshot(of:)` with what the settings printed. `onFailure`: given what they printed when
+    /// they fail, before the diagnostic is written.
+    func evaluate(_ target: SettingsTarget, options: EvaluationOptions, collect: Bool = false, finders: Bool = false,
                   migration: EvaluationRequest.MigrationMode? = nil, verbose: Bool = false,
-                  preview: CollectPreview? = nil, ruleData: Bool = true) throws -> SettingsSnapshot {
+                  preview: CollectPreview? = nil, ruleData: Bool = true,
+                  onFailure: ((CapturedOutput) -> Void)? = nil) throws
+        -> (snapshot: SettingsSnapshot, output: CapturedOutput) {
         let outcome: EvaluationOutcome
         do {
             outcome = try Checker(options: options).evaluate(target, configuration: Configuration.load(for: target),
@@ -97,8 +106,9 @@ extension EvaluationArguments {
         }
         switch outcome.result {
         case .success(let snapshot):
-            return snapshot
+            return (snapshot, outcome.output)
         case .failure(let failure):
+            onFailure?(outcome.output)
             // The evaluation rules place and name the failure, as `check` reports it.
             let context = RuleContext(outcome: .failed(failure, settingsFile: target.file ?? ""), djangoVersion: .fallback,
                                       projectRoot: target.workingDirectory)
@@ -115,12 +125,22 @@ extension EvaluationArguments {
     /// The target, its options and its snapshot with collectstatic's description (finders and
     /// storage), evaluated as `manage.py collectstatic` would: what collect and prune start from.
     /// `preview`: the pipe the evaluation previews the description through (see `CollectPreview`).
-    func collectSnapshot(paths: [String], preview: CollectPreview? = nil) throws
-        -> (SettingsTarget, EvaluationOptions, SettingsSnapshot) {
+    /// `systemChecks`: also the system checks collectstatic runs first (`SettingsSnapshot.collectChecks`).
+    /// Also returns what the settings and `django.setup()` printed (given to `onFailure` when the
+    /// settings fail).
+    func collectSnapshot(paths: [String], preview: CollectPreview? = nil, systemChecks: Bool = false,
+                         onFailure: ((CapturedOutput) -> Void)? = nil) throws
+        -> (target: SettingsTarget, options: EvaluationOptions, snapshot: SettingsSnapshot, printed: CapturedOutput) {
         var options = self.options
         options.argv = ["manage.py", "collectstatic"]
+        options.systemChecks = systemChecks
+        // An unset variable fails as it does in production (check's placeholders would collect to,
+        // or prune, a place the project never named).
+        options.strictEnvironment = true
         guard let target = try targets(paths: paths).first else { throw Exit(status: 2) }
-        return (target, options, try snapshot(of: target, options: options, collect: true, preview: preview, ruleData: false))
+        let (snapshot, printed) = try evaluate(target, options: options, collect: true, preview: preview, ruleData: false,
+                                               onFailure: onFailure)
+        return (target, options, snapshot, printed)
     }
 }
 
@@ -133,6 +153,14 @@ struct VerboseFlag: ParsableArguments {
 /// Writes to standard output, unbuffered (so it interleaves correctly with standard error).
 func printOutput(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// What settings code printed, each stream to its own (`toStandardError`: standard output's part
+/// too, when standard output carries a JSON report).
+func replay(_ output: CapturedOutput, toStandardError: Bool = false) {
+    let out = toStandardError ? FileHandle.standardError : FileHandle.standardOutput
+    out.write(Data(output.standardOutput.utf8))
+    FileHandle.standardError.write(Data(output.standardError.utf8))
 }
 
 /// Writes to standard error.

@@ -72,7 +72,7 @@ struct PruneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (_, _, snapshot) = try evaluation.collectSnapshot(paths: paths)
+        let snapshot = try evaluation.collectSnapshot(paths: paths).snapshot
         let description: CollectDescription
         switch snapshot.collect {
         case .success(let value)?:

@@ -190,6 +190,101 @@ struct CollectStorageVariantsTests {
         #expect(!FileManager.default.fileExists(atPath: pair.work.path + "/refused"))
     }
 
+    /// collectstatic runs the system checks its command requires (tag staticfiles) before it
+    /// collects: their warnings go to standard error first, a serious one stops it (exit 1,
+    /// nothing written), --skip-checks skips them. djstatic runs Django's own check on the
+    /// project's command: the same bytes on both streams, the same exit status and tree.
+    @Test(arguments: ["dj42", "dj52", "dj61"])
+    func systemChecksRunAsCollectstaticRunsThem(_ venv: String) throws {
+        for (variant, arguments) in [("checkwarning", ["--noinput"]), ("checkwarning", ["--noinput", "--skip-checks"]),
+                                     ("checkerror", ["--noinput", "-v", "0"]), ("checkerror", ["--noinput", "--no-color"])] {
+            let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
+                                   environment: ["VARIANT": variant])
+            defer { pair.removeWork() }
+            let label = "\(venv) \(variant) \(arguments)"
+            let outcome = try pair.run(arguments)
+            pair.expectSame(label, outcome)
+            // What Django did, so that a variant that stops exercising the checks is noticed.
+            switch variant {
+            case "checkwarning":
+                #expect(outcome.django.status == 0, "\(label): \(outcome.django.summary)")
+                #expect(outcome.django.stderr.contains("(staticfiles.W004)") == !arguments.contains("--skip-checks"), "\(label)")
+            default:
+                #expect(outcome.django.status == 1 && outcome.django.stderr.contains("SystemCheckError")
+                        && outcome.django.stderr.contains("(staticfiles.E002)"), "\(label): \(outcome.django.summary)")
+                #expect(!FileManager.default.fileExists(atPath: pair.ourRoot), "\(label): nothing is collected")
+            }
+        }
+    }
+
+    /// What the settings and an app's ready() print and warn reaches each stream as manage.py
+    /// shows it, before the checks' and the collect's output; when Django's own collectstatic
+    /// collects instead (banner), once, by it.
+    @Test(arguments: ["dj42", "dj52", "dj61"])
+    func whatTheProjectPrintsIsShownAsManagePyShowsIt(_ venv: String) throws {
+        for variant in ["checkwarning", "banner"] {
+            let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
+                                   environment: ["VARIANT": variant, "NOISY": "1"])
+            defer { pair.removeWork() }
+            let outcome = try pair.run(["--noinput"])
+            let native = variant != "banner"
+            pair.expectSame("\(venv) \(variant) noisy", outcome, stderr: native)
+            let stderr = pair.stderr(outcome)
+            if !native {  // djstatic's one line saying why, then Django's own output
+                #expect(stderr.ours.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).last.map(String.init)
+                        == stderr.django, "\(venv) \(variant)")
+            }
+            for line in ["settings: to stderr", "UserWarning: settings: warned", "ready(): to stderr", "UserWarning: ready(): warned"] {
+                #expect(stderr.django.components(separatedBy: line).count == 2, "\(venv) \(variant): Django printed \(line) once")
+            }
+            #expect(outcome.django.stdout.hasPrefix("settings: printed\nready(): printed\n"), "\(outcome.django.stdout)")
+        }
+    }
+
+    /// manage.py runs the collectstatic of the first installed app that has one. When it is not
+    /// Django's (Collectfast's, a project's own), djstatic runs that command and says why.
+    @Test(arguments: ["dj42", "dj52", "dj61"])
+    func anotherAppsCollectstaticRunsItself(_ venv: String) throws {
+        let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: venv,
+                               environment: ["VARIANT": "command"])
+        defer { pair.removeWork() }
+        let outcome = try pair.run(["--noinput"])
+        pair.expectSame("\(venv) command", outcome, stderr: false)
+        #expect(outcome.ours.stderr.contains("manage.py collectstatic is the command of the app variants.command"),
+                "\(outcome.ours.summary)")
+        #expect(FileManager.default.fileExists(atPath: pair.ourRoot + "/VERSION"), "the project's command ran")
+    }
+
+    /// On a Django djstatic does not reproduce (4.1), collect runs Django's own collectstatic and
+    /// names the version; --native-only refuses, exit status 2.
+    @Test func anotherDjangoVersionIsCollectedByDjango() throws {
+        let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: "dj41")
+        defer { pair.removeWork() }
+        let outcome = try pair.run(["--noinput", "-v", "2"])
+        #expect(outcome.django.status == 0, "\(outcome.django.summary)")
+        pair.expectSame("dj41", outcome, stderr: false)
+        #expect(outcome.ours.stderr.contains("Django 4.1") && outcome.ours.stderr.contains("running Django's own collectstatic"),
+                "\(outcome.ours.summary)")
+        try FileManager.default.removeItem(atPath: pair.ourRoot)
+        let refused = try pair.runOurs(["--noinput", "--native-only"])
+        #expect(refused.status == 2 && refused.stderr.contains("is not a version djstatic reproduces"), "\(refused.summary)")
+        #expect(!FileManager.default.fileExists(atPath: pair.ourRoot))
+    }
+
+    /// The settings read STATIC_ROOT from the environment: unset, collect stops there (exit 2, the
+    /// statement named) as manage.py does, instead of collecting into a placeholder directory.
+    @Test func unsetEnvironmentVariableStopsTheCollect() throws {
+        var pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: "dj52")
+        defer { pair.removeWork() }
+        pair.setStaticRoot = false
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: Self.fixture.path))
+        let result = try pair.runOurs(["--noinput"])
+        #expect(result.status == 2, "\(result.summary)")
+        #expect(result.stderr.hasPrefix("variants/settings.py:") && result.stderr.contains("error[EVAL001]")
+                && result.stderr.contains("'STATIC_ROOT' is not set"), "\(result.summary)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: Self.fixture.path)) == before, "nothing is written")
+    }
+
     static func mode(_ path: String) -> UInt16? {
         var info = stat()
         return stat(path, &info) == 0 ? UInt16(info.st_mode & 0o7777) : nil

@@ -80,9 +80,8 @@ import Testing
             STATIC_URL = "/static/"
             """])
         let output = result.outcome.output
-        #expect(output.contains("from print"))
-        #expect(output.contains("to stderr"))
-        #expect(output.contains("from a subprocess"))
+        #expect(output.standardOutput == "from print\nfrom a subprocess\n")
+        #expect(output.standardError == "to stderr\n")
     }
 
     @Test func sourcesFollowStarImportsAugmentedAssignmentsAndBranches() throws {

@@ -305,18 +305,18 @@ def guess_types(names):
     return [list(mimetypes.guess_type(name)) for name in names]
 
 
-def describe(with_storage=True, preview=None):
-    """The finders, ignore patterns, app order and (unless not wanted) the storage collectstatic
-    would use, after ``django.setup()``.
+def set_up(with_storage=True, preview=None):
+    """``django.setup()``, as every management command runs it.
 
     ``preview``: called once, when ``apps.populate`` has created the app configs and before it
     imports the models modules and runs the ``ready()`` methods (most of a large project's setup),
-    with the same description taken at that moment from fresh finder and storage instances (no
-    cache of Django's is filled, so what follows sees the state Django would). djstatic reads the
-    files it names on another core meanwhile; its collect still starts from the description
-    returned here, which ``ready()`` may have changed. Nothing is previewed when computing it would
-    import a module that is not already imported and not Django's, WhiteNoise's or
-    django-storages' (importing a project module before its models could change what setup does).
+    with the description ``describe`` would give, taken at that moment from fresh finder and
+    storage instances (no cache of Django's is filled, so what follows sees the state Django
+    would). djstatic reads the files it names on another core meanwhile; its collect still starts
+    from the description ``describe`` returns afterwards, which ``ready()`` may have changed.
+    Nothing is previewed when computing it would import a module that is not already imported and
+    not Django's, WhiteNoise's or django-storages' (importing a project module before its models
+    could change what setup does).
     """
     import django
     from django.conf import settings
@@ -326,6 +326,45 @@ def describe(with_storage=True, preview=None):
     else:
         with _AppsReadyHook(lambda: _preview(settings, with_storage, preview)):
             django.setup()
+
+
+class SystemCheckFailed(Exception):
+    """The system checks found a serious problem: collectstatic prints the text and exits 1."""
+
+
+def system_checks():
+    """The system checks ``manage.py collectstatic`` runs before it collects (its
+    ``BaseCommand.execute``: the tags the project's collectstatic command requires), run by
+    Django's own ``BaseCommand.check`` on that command: the text it writes to standard error (the
+    warnings), or SystemCheckFailed with the text it prints before exiting 1."""
+    import io
+    from importlib import import_module
+
+    from django.core.management import get_commands
+    from django.core.management.base import ALL_CHECKS, SystemCheckError
+
+    app = get_commands().get("collectstatic")
+    if app is None:  # no django.contrib.staticfiles: describe() says so
+        return ""
+    written = io.StringIO()
+    command = import_module(f"{app}.management.commands.collectstatic").Command(
+        stdout=io.StringIO(), stderr=written, no_color=True)
+    tags = command.requires_system_checks
+    try:
+        if tags == ALL_CHECKS:
+            command.check()
+        elif tags:
+            command.check(tags=tags)
+    except SystemCheckError as error:
+        raise SystemCheckFailed(str(error)) from None
+    return written.getvalue()
+
+
+def describe(with_storage=True):
+    """The finders, ignore patterns, app order and (unless not wanted) the storage collectstatic
+    would use, once ``set_up`` has run."""
+    from django.conf import settings
+
     return _describe(settings, _cached_finder, _configured_storage if with_storage else None)
 
 
@@ -343,9 +382,26 @@ def _describe(settings, finder, storage):
         "finders": [_finder(path, finder(path)) for path in settings.STATICFILES_FINDERS],
     }
     if storage is not None:
+        _refuse_other_collectstatic()
         described["storage"] = _storage(storage())
     _refuse_undecodable_paths(described)
     return described
+
+
+# The apps whose collectstatic command is Django's: staticfiles' own, and the djstatic app's (which
+# runs djstatic, or Django's own command).
+_DJANGOS_COLLECTSTATIC = ("django.contrib.staticfiles", "djstatic")
+
+
+def _refuse_other_collectstatic():
+    """manage.py runs the collectstatic of the last installed app that has one: when it is not
+    Django's (Collectfast's, a project's own), djstatic does not reproduce what it does."""
+    from django.core.management import get_commands
+
+    app = get_commands().get("collectstatic")
+    if app is not None and app not in _DJANGOS_COLLECTSTATIC:
+        raise Unsupported(f"manage.py collectstatic is the command of the app {app}, not Django's; "
+                          "djstatic only reproduces Django's own")
 
 
 def _cached_finder(path):

@@ -27,10 +27,15 @@ import djstatic_backends as backends  # noqa: E402  (same resource directory)
 import djstatic_envshim as envshim  # noqa: E402
 import djstatic_values as values  # noqa: E402
 
+# What a fresh interpreter holds before any project code: what Django's own collectstatic starts
+# from after an evaluation (see _forget_the_evaluation).
+_MODULES_AT_START = frozenset(sys.modules)
+_WARNING_FILTERS_AT_START = list(warnings.filters)
+
 MARK = "__djstatic_mark__"
 # The version of the JSON this module answers with; the Swift side (Wire.protocolVersion) refuses
 # an answer of another version. Raise it with every change of the answer's shape.
-PROTOCOL = 2
+PROTOCOL = 3
 VENV_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep, os.sep + "venv" + os.sep,
               os.sep + ".venvs" + os.sep, os.sep + ".tox" + os.sep, os.sep + "node_modules" + os.sep)
 
@@ -769,9 +774,11 @@ def _local_storage_failures(settings, finder):
     return out
 
 
-def _describe_collect(finder, response, with_storage=True, assets=False, preview=None):
+def _describe_collect(finder, response, with_storage=True, assets=False, preview=None, system_checks=False):
     """collectstatic's finders and storage (and what the asset audit needs), or why djstatic
-    cannot collect for this project. ``preview``: a _PreviewPipe (djstatic_collect.describe)."""
+    cannot collect for this project. ``preview``: a _PreviewPipe (djstatic_collect.set_up).
+    ``system_checks``: the checks collectstatic runs before it collects run too; what they print
+    is ``response["collect_checks"]``, a serious problem is the collect's error."""
     import djstatic_collect
     if response.get("django_version") is None:
         return {"error": {"message": "Django is not importable from the project's environment: "
@@ -781,10 +788,16 @@ def _describe_collect(finder, response, with_storage=True, assets=False, preview
         return {"error": {"message": f"{error['type']}: {error['message']}", "unsupported": False}}
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            described = djstatic_collect.describe(with_storage, preview.sender if preview else None)
+            if not with_storage:  # collect warns as manage.py collectstatic does (djstatic shows it)
+                warnings.simplefilter("ignore")
+            djstatic_collect.set_up(with_storage, preview.sender if preview else None)
+            if system_checks:
+                response["collect_checks"] = values.redact_text(djstatic_collect.system_checks())
+            described = djstatic_collect.describe(with_storage)
     except djstatic_collect.Unsupported as error:
         return {"error": {"message": str(error), "unsupported": True}}
+    except djstatic_collect.SystemCheckFailed as error:
+        return {"error": {"message": values.redact_text(str(error)), "unsupported": False}}
     except Exception as error:  # what collectstatic itself would die of (ImproperlyConfigured, ...)
         return {"error": _collect_error(error, finder)}
     if assets:
@@ -842,6 +855,9 @@ def _purge(finder, names):
         apps.all_models = defaultdict(dict)
         apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
         apps.clear_cache()
+    management = sys.modules.get("django.core.management")
+    if management is not None:
+        management.get_commands.cache_clear()  # the commands of the previous project's apps
     finders = sys.modules.get("django.contrib.staticfiles.finders")
     if finders is not None and hasattr(finders.get_finder, "cache_clear"):
         finders.get_finder.cache_clear()  # finders built from the previous project's settings
@@ -926,7 +942,8 @@ def _evaluate(request, response, finder, provenance, preview):
                                              _import_with_apps, finder.is_project_file) if request["rule_data"] else {}
     if request.get("collect") or request.get("finders"):
         response["collect"] = _describe_collect(finder, response, with_storage=bool(request.get("collect")),
-                                                assets=bool(request.get("assets")), preview=preview)
+                                                assets=bool(request.get("assets")), preview=preview,
+                                                system_checks=request["system_checks"])
     if request.get("migration"):
         response["migration"] = _migration(request["migration"], module, settings, table, response, finder)
     response["sources"] = {name: {"file": loc[0], "line": loc[1], "column": loc[2], "order": loc[3]}
@@ -1169,7 +1186,7 @@ class _ProjectProcess:
 
 _REQUEST_KEYS = {"protocol", "settings_module", "settings_file", "project_roots", "site_dirs", "isolate_from_system_site",
                  "env", "strict_env", "argv", "collect", "finders", "assets", "migration", "source_overrides", "pythonhome",
-                 "preview_fd", "rule_data"}
+                 "preview_fd", "rule_data", "system_checks"}
 
 
 def _request(request_json):
@@ -1249,6 +1266,7 @@ def collectstatic(request_json):
     prints one). Answers {"status": exit status}."""
     request = _request(request_json)
     arguments = ["manage.py", "collectstatic", *request["arguments"]]
+    _forget_the_evaluation()
     with _ProjectProcess(request, None, arguments):
         guard = _ProcessGuard()  # the streams an earlier evaluation closed to its threads write again
         guard.install()
@@ -1272,6 +1290,19 @@ def collectstatic(request_json):
             sys.stdout, sys.stderr = gated
             guard.remove()
     return _answer({"status": status})
+
+
+def _forget_the_evaluation():
+    """Every module imported since this helper was loaded (Django, its apps, the project) and the
+    warning filters the settings changed, forgotten: Django's own collectstatic then imports and
+    sets up everything afresh, as ``manage.py`` does in a new process. (Forgetting the project's
+    modules and the app registry is not enough: ``django.setup()`` would find ``django.contrib.auth.models``
+    already imported, register none of its models, and fail in ``AuthConfig.ready()``.)"""
+    for name in [name for name in sys.modules if name not in _MODULES_AT_START and not name.startswith("djstatic_")]:
+        del sys.modules[name]
+    _REAL_DJANGO_CONF.clear()
+    warnings.filters[:] = _WARNING_FILTERS_AT_START
+    warnings._filters_mutated()
 
 
 def scrub_output(text):
