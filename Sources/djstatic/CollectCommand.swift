@@ -63,6 +63,15 @@ struct CollectCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Don't colorize the command output.")
     var noColor = false
 
+    /// manage.py's --traceback and --force-color: what they change (a Python traceback for a
+    /// CommandError, ANSI colours off a terminal) djstatic's native collect does not produce, so
+    /// Django's own collectstatic collects.
+    @Flag(name: .customLong("traceback"), help: "Raise on CommandError exceptions (Django's own collectstatic collects).")
+    var traceback = false
+
+    @Flag(name: .customLong("force-color"), help: "Force colorization of the command output (Django's own collectstatic collects).")
+    var forceColor = false
+
     @Flag(name: .customLong("native-only"),
           help: "Fail (exit status 2) instead of running Django's own collectstatic when djstatic cannot reproduce the storage or finders.")
     var nativeOnly = false
@@ -112,6 +121,8 @@ struct CollectCommand: ParsableCommand {
         if noDefaultIgnore { arguments.append("--no-default-ignore") }
         if skipChecks { arguments.append("--skip-checks") }
         if noColor { arguments.append("--no-color") }
+        if traceback { arguments.append("--traceback") }
+        if forceColor { arguments.append("--force-color") }
         return arguments
     }
 
@@ -195,6 +206,10 @@ struct CollectCommand: ParsableCommand {
             let supported = "\(DjangoVersion.targets.first!) to \(DjangoVersion.targets.last!)"
             return try notNative(target, options: options, snapshot: snapshot,
                                  reason: "Django \(installed) is not a version djstatic reproduces (\(supported))")
+        }
+        if let flag = traceback ? "--traceback" : forceColor ? "--force-color" : nil {
+            return try notNative(target, options: options, snapshot: snapshot,
+                                 reason: "\(flag) changes output djstatic's native collect does not produce")
         }
         let description: CollectDescription
         switch snapshot.collect {

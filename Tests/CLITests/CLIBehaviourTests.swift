@@ -216,7 +216,7 @@ import Testing
             ["-v0"], ["-v", "0"], ["--verbosity=0"], ["--verbosity", "2"], ["-v3"], ["-i", "*.txt"], ["-i*.txt"],
             ["--ignore=*.txt"], ["--ignore", "*.txt", "-i", "*.map"], ["-n"], ["-l"], ["-c"], ["-nc"], ["-cl"],
             ["--no-input"], ["--noinput"], ["--no-post-process"], ["--no-default-ignore"], ["--dry-run", "--clear"],
-            ["--skip-checks"], ["--no-color"], ["--skip-checks", "--no-color", "-v0"],
+            ["--skip-checks"], ["--no-color"], ["--skip-checks", "--no-color", "-v0"], ["--traceback"], ["--force-color"],
             ["-v4"], ["--verbosity=x"], ["-x"],
         ]
         let parser = """

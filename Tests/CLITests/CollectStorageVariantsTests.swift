@@ -241,6 +241,26 @@ struct CollectStorageVariantsTests {
         }
     }
 
+    /// --traceback and --force-color change what collectstatic prints (a traceback, colours off a
+    /// terminal) in ways djstatic's native collect does not: Django's own command collects, after
+    /// one line saying so; its output, the checks' coloured warning included, is Django's.
+    @Test func tracebackAndForceColorAreCollectedByDjango() throws {
+        for flag in ["--traceback", "--force-color"] {
+            let pair = CollectPair(project: Self.fixture, settingsFile: "variants/settings.py", venv: "dj52",
+                                   environment: ["VARIANT": "checkwarning"])
+            defer { pair.removeWork() }
+            let outcome = try pair.run(["--noinput", flag])
+            pair.expectSame(flag, outcome, stderr: false)
+            let stderr = pair.stderr(outcome)
+            let lines = stderr.ours.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            #expect(lines.first.map(String.init) == "djstatic: not collecting natively (\(flag) changes output djstatic's native collect does not produce); "
+                    + "running Django's own collectstatic", "\(stderr.ours)")
+            #expect(lines.last.map(String.init) == stderr.django, "\(flag)")
+            #expect(stderr.django.contains("(staticfiles.W004)") && stderr.django.contains("\u{1B}[") == (flag == "--force-color"),
+                    "\(flag): \(stderr.django.debugDescription)")
+        }
+    }
+
     /// manage.py runs the collectstatic of the first installed app that has one. When it is not
     /// Django's (Collectfast's, a project's own), djstatic runs that command and says why.
     @Test(arguments: ["dj42", "dj52", "dj61"])
