@@ -191,6 +191,11 @@ struct CollectCommand: ParsableCommand {
         let show: (CapturedOutput) -> Void = { [djangoApp] printed in
             if !djangoApp { replay(printed, toStandardError: json) }
         }
+        // What manage.py prints before it collects (or dies): the project's output, then the checks'.
+        func showBeforeCollecting(_ printed: CapturedOutput, _ snapshot: SettingsSnapshot) {
+            show(printed)
+            if !snapshot.collectChecks.isEmpty { printError(snapshot.collectChecks) }
+        }
         let evaluated = Result {
             try evaluation.collectSnapshot(paths: paths, preview: preview, systemChecks: !skipChecks && !djangoApp,
                                            onFailure: show)
@@ -214,14 +219,12 @@ struct CollectCommand: ParsableCommand {
         let description: CollectDescription
         switch snapshot.collect {
         case .success(let value)?:
-            show(printed)
-            if !snapshot.collectChecks.isEmpty { printError(snapshot.collectChecks) }
+            showBeforeCollecting(printed, snapshot)
             description = value
         case .failure(let failure)? where failure.unsupported:
             return try notNative(target, options: options, snapshot: snapshot, reason: failure.message)
         case .failure(let failure)?:
-            show(printed)
-            if !snapshot.collectChecks.isEmpty { printError(snapshot.collectChecks) }
+            showBeforeCollecting(printed, snapshot)
             printError(failure.message)  // what collectstatic itself would die of (a SystemCheckError too)
             throw Exit(status: 1)
         case nil:

@@ -340,10 +340,9 @@ def system_checks():
     import io
     from importlib import import_module
 
-    from django.core.management import get_commands
     from django.core.management.base import ALL_CHECKS, SystemCheckError
 
-    app = get_commands().get("collectstatic")
+    app = _collectstatic_app()
     if app is None:  # no django.contrib.staticfiles: describe() says so
         return ""
     written = io.StringIO()
@@ -393,12 +392,18 @@ def _describe(settings, finder, storage):
 _DJANGOS_COLLECTSTATIC = ("django.contrib.staticfiles", "djstatic")
 
 
-def _refuse_other_collectstatic():
-    """manage.py runs the collectstatic of the last installed app that has one: when it is not
-    Django's (Collectfast's, a project's own), djstatic does not reproduce what it does."""
+def _collectstatic_app():
+    """The app whose collectstatic command manage.py runs: the first installed app that has one
+    (None without django.contrib.staticfiles)."""
     from django.core.management import get_commands
 
-    app = get_commands().get("collectstatic")
+    return get_commands().get("collectstatic")
+
+
+def _refuse_other_collectstatic():
+    """When manage.py's collectstatic is not Django's (Collectfast's, a project's own), djstatic
+    does not reproduce what it does."""
+    app = _collectstatic_app()
     if app is not None and app not in _DJANGOS_COLLECTSTATIC:
         raise Unsupported(f"manage.py collectstatic is the command of the app {app}, not Django's; "
                           "djstatic only reproduces Django's own")

@@ -1296,8 +1296,9 @@ def _forget_the_evaluation():
     """Every module imported since this helper was loaded (Django, its apps, the project) and the
     warning filters the settings changed, forgotten: Django's own collectstatic then imports and
     sets up everything afresh, as ``manage.py`` does in a new process. (Forgetting the project's
-    modules and the app registry is not enough: ``django.setup()`` would find ``django.contrib.auth.models``
-    already imported, register none of its models, and fail in ``AuthConfig.ready()``.)"""
+    modules and the app registry is not enough: ``django.setup()`` would find
+    ``django.contrib.auth.models`` already imported, register none of its models, and fail in
+    ``AuthConfig.ready()``.)"""
     for name in [name for name in sys.modules if name not in _MODULES_AT_START and not name.startswith("djstatic_")]:
         del sys.modules[name]
     _REAL_DJANGO_CONF.clear()
